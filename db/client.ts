@@ -1,0 +1,117 @@
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Pool } from 'pg';
+import { config } from '@/platform/config';
+import { acquireDataDirLock } from '@/platform/lock';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle: the same query surface as Db. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+type Handle = {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close: () => Promise<void>;
+};
+
+/**
+ * One client per process, shared by every module graph (Next's server layers, the custom
+ * server, the CLI) through globalThis: PGlite would silently fork if opened twice.
+ */
+const KEY = Symbol.for('dial.db');
+type Holder = { [KEY]?: Promise<Handle> };
+const holder = globalThis as Holder;
+
+export function db(): Promise<Db> {
+  return handle().then((h) => h.db);
+}
+
+export function dbKind(): Promise<Handle['kind']> {
+  return handle().then((h) => h.kind);
+}
+
+function handle(): Promise<Handle> {
+  holder[KEY] ??= open().catch((error: unknown) => {
+    delete holder[KEY];
+    throw error;
+  });
+  return holder[KEY];
+}
+
+export function isDbOpen(): boolean {
+  return holder[KEY] !== undefined;
+}
+
+export async function closeDb(): Promise<void> {
+  const pending = holder[KEY];
+  if (!pending) return;
+  delete holder[KEY];
+  const h = await pending;
+  await h.close();
+}
+
+export const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
+
+async function open(): Promise<Handle> {
+  const cfg = config();
+  if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl);
+  return openPglite(cfg.dataDir);
+}
+
+async function openPostgres(url: string): Promise<Handle> {
+  const { Pool } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const pool: Pool = new Pool({ connectionString: url, max: 10 });
+  pool.on('error', (error) => console.error('dial: idle PostgreSQL connection failed:', error));
+  // Several instances may start at once: one migrates, the others wait on the advisory lock.
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(7411001)');
+    await migrate(drizzle({ client }), { migrationsFolder });
+  } finally {
+    await client.query('select pg_advisory_unlock(7411001)').catch(() => undefined);
+    client.release();
+  }
+  const database = drizzle({ client: pool, schema }) as unknown as Db;
+  return { db: database, kind: 'postgres', close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string): Promise<Handle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const memory = dataDir === 'memory://';
+  const release = memory ? () => undefined : acquireDataDirLock(dataDir);
+  let client: PGlite;
+  try {
+    client = memory ? new PGlite() : new PGlite(path.join(dataDir, 'pgdata'));
+    await client.waitReady;
+    await migrate(drizzle({ client }), { migrationsFolder });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const database = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db: database,
+    kind: 'pglite',
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Raw SQL for what the query builder cannot say set-based; both drivers answer `{ rows }`. */
+export async function queryRows<T>(database: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await database.execute(query)) as { rows: T[] };
+  return result.rows;
+}

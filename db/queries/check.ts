@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import { type DbOrTx, queryRows } from '../client';
+import type { Channel, Frequency, GlobalOptOuts, SubscriptionStatus } from '../schema';
+
+export type CheckRow = {
+  id: string;
+  externalId: string | null;
+  email: string | null;
+  phone: string | null;
+  pausedUntil: Date | null;
+  globalOptOuts: GlobalOptOuts;
+  keywordBlocks: Channel[];
+  status: SubscriptionStatus | null;
+  frequency: Frequency | null;
+};
+
+type RawRow = {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  paused_until: string | Date | null;
+  global_opt_outs: GlobalOptOuts;
+  keyword_blocks: Channel[] | string;
+  status: SubscriptionStatus | null;
+  frequency: Frequency | null;
+};
+
+/**
+ * One query for any number of references of any kind: the subscribers they match, with the
+ * one subscription the check is about. Reads only; the check path never writes.
+ */
+export async function checkRows(
+  database: DbOrTx,
+  input: {
+    workspaceId: string;
+    categoryId: string;
+    channel: Channel;
+    ids: string[];
+    externalIds: string[];
+    emails: string[];
+    phones: string[];
+  },
+): Promise<CheckRow[]> {
+  const rows = await queryRows<RawRow>(
+    database,
+    sql`
+    select s.id, s.external_id, s.email, s.phone, s.paused_until, s.global_opt_outs, s.keyword_blocks,
+           sub.status, sub.frequency
+    from subscribers s
+    left join subscriptions sub
+      on sub.subscriber_id = s.id and sub.category_id = ${input.categoryId} and sub.channel = ${input.channel}
+    where s.workspace_id = ${input.workspaceId}
+      and (s.id = any(${pgArray(input.ids)}::uuid[])
+        or s.external_id = any(${pgArray(input.externalIds)}::text[])
+        or s.email = any(${pgArray(input.emails)}::text[])
+        or s.phone = any(${pgArray(input.phones)}::text[]))`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    externalId: r.external_id,
+    email: r.email,
+    phone: r.phone,
+    pausedUntil: r.paused_until === null ? null : new Date(r.paused_until),
+    globalOptOuts: r.global_opt_outs ?? {},
+    keywordBlocks: parseTextArray(r.keyword_blocks) as Channel[],
+    status: r.status,
+    frequency: r.frequency,
+  }));
+}
+
+/** A text[] literal, so both drivers pass the array the same way. */
+function pgArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+function parseTextArray(value: string[] | string | null): string[] {
+  if (Array.isArray(value)) return value;
+  if (!value || value === '{}') return [];
+  return value.slice(1, -1).split(',');
+}

@@ -1,0 +1,440 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The whole domain of DESIGN.md. Every table but `signing_keys`' secret material (derived, never
+ * stored) carries `workspace_id`, and every query filters on it.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const CHANNELS = ['email', 'sms', 'whatsapp', 'push'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const FREQUENCIES = ['instant', 'daily', 'weekly', 'monthly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+export const SOURCES = [
+  'preference_center',
+  'unsubscribe_page',
+  'one_click',
+  'sms_keyword',
+  'embed_form',
+  'double_opt_in',
+  'api',
+  'import',
+  'admin',
+  'gpc',
+  'expiry',
+  'erasure',
+] as const;
+export type Source = (typeof SOURCES)[number];
+export const SUBSCRIPTION_STATUSES = ['none', 'subscribed', 'unsubscribed', 'pending'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export type WorkspaceSettings = {
+  brand?: { logoUrl?: string; accentColor?: string };
+  postalAddress?: string;
+  supportContact?: string;
+  senderName?: string;
+  fromAddress?: string;
+  replyTo?: string;
+  linkDomain?: string;
+  locales?: string[];
+  defaultLocale?: string;
+  policies?: {
+    doubleOptIn?: Partial<Record<Channel, boolean>>;
+    confirmationMessages?: boolean;
+    feedbackQuestion?: boolean;
+  };
+};
+
+export const workspaces = pgTable('workspaces', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  settings: jsonb('settings').$type<WorkspaceSettings>().notNull().default({}),
+  twilioAuthToken: text('twilio_auth_token'),
+  smsNumber: text('sms_number'),
+  createdAt: createdAt(),
+});
+export type Workspace = typeof workspaces.$inferSelect;
+export type NewWorkspace = typeof workspaces.$inferInsert;
+
+/** Link-signing keys. The secret is derived from DIAL_SECRET and the key id, never stored. */
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text('kid').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    status: text('status', { enum: ['active', 'verify_only', 'revoked'] }).notNull(),
+    createdAt: createdAt(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+  },
+  (t) => [index('signing_keys_workspace_idx').on(t.workspaceId)],
+);
+export type SigningKey = typeof signingKeys.$inferSelect;
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown in lists so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull().unique(),
+    scope: text('scope', { enum: ['read', 'check', 'write'] }).notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('api_keys_workspace_idx').on(t.workspaceId)],
+);
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+export type LocalizedText = Record<string, { name: string; description?: string }>;
+
+export const categories = pgTable(
+  'categories',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    slug: text('slug').notNull(),
+    kind: text('kind', { enum: ['marketing', 'transactional'] }).notNull(),
+    channels: text('channels').array().$type<Channel[]>().notNull(),
+    frequencies: text('frequencies').array().$type<Frequency[]>().notNull(),
+    defaultFrequency: text('default_frequency').$type<Frequency>().notNull(),
+    texts: jsonb('texts').$type<LocalizedText>().notNull().default({}),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('categories_workspace_slug_idx').on(t.workspaceId, t.slug)],
+);
+export type Category = typeof categories.$inferSelect;
+export type NewCategory = typeof categories.$inferInsert;
+
+/** Immutable wording shown at opt-in; a change is a new version. */
+export const consentTexts = pgTable(
+  'consent_texts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    key: text('key').notNull(),
+    locale: text('locale').notNull(),
+    version: integer('version').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('consent_texts_version_idx').on(t.workspaceId, t.key, t.locale, t.version)],
+);
+export type ConsentText = typeof consentTexts.$inferSelect;
+
+export type FormTheme = { accentColor?: string; mode?: 'light' | 'dark' };
+
+export const forms = pgTable(
+  'forms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    fields: text('fields').array().$type<('email' | 'phone')[]>().notNull(),
+    categorySlugs: text('category_slugs').array().notNull(),
+    channels: text('channels').array().$type<Channel[]>().notNull(),
+    consentTextKey: text('consent_text_key').notNull(),
+    doubleOptIn: jsonb('double_opt_in').$type<Partial<Record<Channel, boolean>>>().notNull(),
+    successMessage: jsonb('success_message').$type<Record<string, string>>().notNull().default({}),
+    allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    theme: jsonb('theme').$type<FormTheme>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('forms_workspace_slug_idx').on(t.workspaceId, t.slug)],
+);
+export type Form = typeof forms.$inferSelect;
+
+/** Global opt-outs: a channel or `all`, with who made them (a subscriber's own wins, rule 3). */
+export type GlobalOptOuts = Partial<Record<Channel | 'all', { own: boolean }>>;
+
+export const subscribers = pgTable(
+  'subscribers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    externalId: text('external_id'),
+    email: text('email'),
+    phone: text('phone'),
+    locale: text('locale'),
+    createdAt: createdAt(),
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
+    // Projection of the ledger, subscriber-wide part. Rebuilt by `rebuildProjection`.
+    pausedUntil: timestamp('paused_until', { withTimezone: true }),
+    pauseOwn: boolean('pause_own').notNull().default(false),
+    globalOptOuts: jsonb('global_opt_outs').$type<GlobalOptOuts>().notNull().default({}),
+    keywordBlocks: text('keyword_blocks').array().$type<Channel[]>().notNull().default(sql`'{}'::text[]`),
+    doNotSell: boolean('do_not_sell').notNull().default(false),
+    // Chain head: the last event's sequence number and hash. Guarded by the row lock.
+    lastSeq: integer('last_seq').notNull().default(0),
+    headHash: text('head_hash').notNull().default(''),
+  },
+  (t) => [
+    uniqueIndex('subscribers_external_id_idx')
+      .on(t.workspaceId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    uniqueIndex('subscribers_email_idx').on(t.workspaceId, t.email).where(sql`${t.email} is not null`),
+    uniqueIndex('subscribers_phone_idx').on(t.workspaceId, t.phone).where(sql`${t.phone} is not null`),
+  ],
+);
+export type Subscriber = typeof subscribers.$inferSelect;
+
+/** Current state per subscriber x category x channel: a projection of the ledger. */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    subscriberId: uuid('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => categories.id),
+    channel: text('channel').$type<Channel>().notNull(),
+    status: text('status').$type<SubscriptionStatus>().notNull(),
+    frequency: text('frequency').$type<Frequency>(),
+    /** The subscriber opted out themselves: only their own explicit opt-in reverses it. */
+    ownOptOut: boolean('own_opt_out').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.subscriberId, t.categoryId, t.channel] }),
+    index('subscriptions_category_idx').on(t.workspaceId, t.categoryId, t.channel, t.status),
+  ],
+);
+export type Subscription = typeof subscriptions.$inferSelect;
+
+/**
+ * The ledger. Append-only (triggers refuse UPDATE, DELETE, TRUNCATE), free of direct personal
+ * data: evidence lives in `evidence`, referenced by id and committed to by a salted digest.
+ */
+export const consentEvents = pgTable(
+  'consent_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull(),
+    subscriberId: uuid('subscriber_id').notNull(),
+    seq: integer('seq').notNull(),
+    /** All events written by one call of the one door for one subscriber (an undo restores it). */
+    changeId: uuid('change_id').notNull(),
+    type: text('type').notNull(),
+    categoryId: uuid('category_id'),
+    channel: text('channel').$type<Channel>(),
+    before: jsonb('before').notNull(),
+    after: jsonb('after').notNull(),
+    source: text('source').$type<Source>().notNull(),
+    evidenceId: uuid('evidence_id'),
+    evidenceDigest: text('evidence_digest').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('consent_events_chain_idx').on(t.subscriberId, t.seq),
+    index('consent_events_workspace_idx').on(t.workspaceId, t.occurredAt),
+    index('consent_events_change_idx').on(t.changeId),
+  ],
+);
+export type ConsentEvent = typeof consentEvents.$inferSelect;
+
+export type EvidenceData = {
+  ip?: string;
+  userAgent?: string;
+  formId?: string;
+  origin?: string;
+  consentTextId?: string;
+  consentTextVersion?: number;
+  tokenKid?: string;
+  tokenPurpose?: string;
+  apiKeyId?: string;
+  adminId?: string;
+  keyword?: string;
+  comment?: string;
+  undoOf?: string;
+  detail?: Record<string, unknown>;
+};
+
+/** Personal evidence behind events; deleted on erasure, which leaves the ledger verifiable. */
+export const evidence = pgTable(
+  'evidence',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull(),
+    subscriberId: uuid('subscriber_id').notNull(),
+    salt: text('salt').notNull(),
+    data: jsonb('data').$type<EvidenceData>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('evidence_subscriber_idx').on(t.subscriberId)],
+);
+export type Evidence = typeof evidence.$inferSelect;
+
+export const ledgerCheckpoints = pgTable(
+  'ledger_checkpoints',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull(),
+    subscriberCount: integer('subscriber_count').notNull(),
+    eventCount: bigint('event_count', { mode: 'number' }).notNull(),
+    /** sha256 over the sorted `subscriber_id:seq:hash` lines of every chain head. */
+    rootHash: text('root_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ledger_checkpoints_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+export const ledgerCheckpointHeads = pgTable(
+  'ledger_checkpoint_heads',
+  {
+    checkpointId: bigint('checkpoint_id', { mode: 'number' }).notNull(),
+    subscriberId: uuid('subscriber_id').notNull(),
+    seq: integer('seq').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.checkpointId, t.subscriberId] })],
+);
+
+export const FEEDBACK_REASONS = [
+  'too_frequent',
+  'not_relevant',
+  'never_signed_up',
+  'prefer_other_channel',
+  'privacy',
+  'other',
+] as const;
+
+export const feedback = pgTable(
+  'feedback',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull(),
+    subscriberId: uuid('subscriber_id').notNull(),
+    changeId: uuid('change_id').notNull(),
+    reason: text('reason', { enum: FEEDBACK_REASONS }),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('feedback_change_idx').on(t.changeId)],
+);
+
+/** Jobs written in the same transaction as the change that caused them. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id'),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'done', 'dead'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lockedBy: text('locked_by'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [index('outbox_due_idx').on(t.runAt).where(sql`${t.status} = 'pending'`)],
+);
+export type OutboxJob = typeof outbox.$inferSelect;
+
+/** Single-use tokens (undo links) that have been spent. */
+export const spentTokens = pgTable('spent_tokens', {
+  jti: text('jti').primaryKey(),
+  workspaceId: uuid('workspace_id').notNull(),
+  spentAt: timestamp('spent_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state', { enum: ['running', 'done'] }).notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
+);
+
+/** Erased or bounced addresses, as a keyed hash so the person cannot be re-added. */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    addressHash: text('address_hash').notNull(),
+    keyVersion: integer('key_version').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.channel, t.addressHash] })],
+);
+
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    url: text('url').notNull(),
+    secret: text('secret').notNull(),
+    events: text('events').array().notNull(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    disabledReason: text('disabled_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhook_endpoints_workspace_idx').on(t.workspaceId)],
+);
+
+/** Dev mailbox: every mail Dial would send when SMTP_URL is unset. */
+export const mailbox = pgTable(
+  'mailbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id'),
+    to: text('to').notNull(),
+    from: text('from').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('mailbox_to_idx').on(t.to)],
+);
