@@ -20,6 +20,7 @@ const envSchema = z.object({
   DIAL_UNDO_LINK_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   DIAL_PENDING_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   DIAL_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).default(60),
+  DIAL_TRUST_PROXY: z.enum(['0', '1']).default('0'),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -39,6 +40,8 @@ export type Config = {
   undoLinkMinutes: number;
   pendingExpiryDays: number;
   checkpointMinutes: number;
+  /** Behind a reverse proxy: believe its X-Forwarded-For for the client's address. */
+  trustProxy: boolean;
   production: boolean;
 };
 
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     undoLinkMinutes: e.DIAL_UNDO_LINK_MINUTES,
     pendingExpiryDays: e.DIAL_PENDING_EXPIRY_DAYS,
     checkpointMinutes: e.DIAL_CHECKPOINT_MINUTES,
+    trustProxy: e.DIAL_TRUST_PROXY === '1',
     production: e.NODE_ENV === 'production',
   };
 }

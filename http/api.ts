@@ -1,0 +1,36 @@
+import { type ApiCaller, type ApiScope, authenticateApiKey, scopeAllows } from '@/domain/api-keys';
+import { problem, problemFromError } from './problem';
+
+/**
+ * Every /api/v1 handler is a plain `(Request) => Promise<Response>` built by `apiRoute`: it
+ * authenticates the bearer key, checks its scope, and turns any error into problem+json.
+ * Next's route files and the lean server mount the same functions.
+ */
+export type ApiHandler = (request: Request) => Promise<Response>;
+export type ApiContext = { caller: ApiCaller; request: Request; url: URL };
+
+export function apiRoute(scope: ApiScope, handle: (ctx: ApiContext) => Promise<Response>): ApiHandler {
+  return async (request) => {
+    try {
+      const auth = request.headers.get('authorization') ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!match?.[1]) {
+        return problem('unauthorized', 'Send your API key as "Authorization: Bearer <key>".', {}, { 'www-authenticate': 'Bearer' });
+      }
+      const caller = await authenticateApiKey(match[1]);
+      if (!caller) return problem('unauthorized', 'This API key is unknown or revoked.', {}, { 'www-authenticate': 'Bearer' });
+      if (!scopeAllows(caller.scope, scope)) {
+        return problem('forbidden', `This key has the "${caller.scope}" scope; this call needs "${scope}".`);
+      }
+      return await handle({ caller, request, url: new URL(request.url) });
+    } catch (error) {
+      return problemFromError(error);
+    }
+  };
+}
+
+/** The path segment after `prefix`, e.g. the `{id}` of /api/v1/subscribers/{id}/events. */
+export function pathParam(url: URL, prefix: string): string {
+  const rest = url.pathname.slice(prefix.length).replace(/^\/+/, '');
+  return decodeURIComponent(rest.split('/')[0] ?? '');
+}

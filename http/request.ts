@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import { ProblemError } from './problem';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads at most `limit` bytes: a larger body is refused without being held in memory. */
+export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new ProblemError('unsupported_media_type', `Expected application/json, got ${type}.`);
+  }
+  const text = await readBody(request, limit);
+  if (text.trim() === '') throw new ProblemError('malformed', 'The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProblemError('malformed', 'The request body is not valid JSON.');
+  }
+}
+
+export type FieldError = { path: string; message: string };
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ProblemError('validation', 'The request does not match the expected shape; see errors.', {
+      errors: fieldErrors(result.error),
+    });
+  }
+  return result.data;
+}
+
+/**
+ * The caller's address. The Dial server writes `x-dial-remote-addr` from the socket after
+ * dropping any such header a client sent; behind a proxy, the proxy's forwarded header is used.
+ */
+export function clientInfo(request: Request): { ip?: string; userAgent?: string } {
+  const remote = request.headers.get('x-dial-remote-addr') ?? undefined;
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined;
+  const userAgent = request.headers.get('user-agent')?.slice(0, 512) || undefined;
+  return { ip: forwarded ?? remote, userAgent };
+}
