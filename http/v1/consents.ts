@@ -38,7 +38,7 @@ export const postConsents = apiRoute('write', async (ctx) => {
 type Answer = { status: number; body: unknown };
 
 function respond(answer: Answer, headers: Record<string, string> = {}): Response {
-  const type = answer.status >= 400 ? { 'content-type': 'application/problem+json' } : {};
+  const type: Record<string, string> = answer.status >= 400 ? { 'content-type': 'application/problem+json' } : {};
   return json(answer.body, answer.status, { ...headers, ...type });
 }
 

@@ -1,0 +1,4 @@
+import { getSubscriberEvents } from '@/http/v1/subscribers';
+
+export const dynamic = 'force-dynamic';
+export const GET = getSubscriberEvents;

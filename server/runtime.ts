@@ -1,0 +1,86 @@
+import { runCommand } from '@/cli/commands';
+import { closeDb, db, dbKind } from '@/db/client';
+import { listWorkspaceIds } from '@/db/queries/outbox';
+import { writeCheckpoint } from '@/domain/chain';
+import { startOutboxWorker, type RunningWorker } from '@/domain/outbox';
+import { seedDemo } from '@/domain/seed';
+import { config } from '@/platform/config';
+import { startControlServer } from './control';
+
+/**
+ * What one Dial process runs besides HTTP: the database (migrated on open), the demo seed on the
+ * embedded default, the CLI's control socket, the outbox worker and periodic ledger checkpoints.
+ * Started once per process (guarded on globalThis) by server.ts, or by instrumentation under
+ * `next dev`, and stopped cleanly on SIGTERM so PGlite closes its files.
+ */
+
+export type Runtime = { stop: () => Promise<void>; seeded: boolean };
+
+const KEY = Symbol.for('dial.runtime');
+type Holder = { [KEY]?: Promise<Runtime> };
+
+export function startRuntime(options: { worker?: boolean } = {}): Promise<Runtime> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= boot(options);
+  return holder[KEY];
+}
+
+export async function stopRuntime(): Promise<void> {
+  const holder = globalThis as Holder;
+  const running = holder[KEY];
+  if (!running) return;
+  delete holder[KEY];
+  await (await running).stop();
+}
+
+async function boot(options: { worker?: boolean }): Promise<Runtime> {
+  const cfg = config();
+  await db();
+  const kind = await dbKind();
+  const stops: (() => Promise<void>)[] = [];
+  let seeded = false;
+  if (kind === 'pglite') {
+    await seedDemo();
+    seeded = true;
+    if (cfg.dataDir !== 'memory://') {
+      const control = await startControlServer(cfg.dataDir, runCommand);
+      stops.push(control.close);
+    }
+  }
+  if (options.worker ?? cfg.worker) {
+    const worker: RunningWorker = startOutboxWorker();
+    stops.push(worker.stop);
+    stops.push(startCheckpoints(cfg.checkpointMinutes * 60_000));
+  }
+  return {
+    seeded,
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop().catch((e) => console.error('dial: while stopping:', e));
+      await closeDb();
+    },
+  };
+}
+
+/** Records every workspace's chain heads on a timer (and once shortly after start). */
+export function startCheckpoints(everyMs: number): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = (async () => {
+      try {
+        const dbh = await db();
+        for (const { id } of await listWorkspaceIds(dbh)) await writeCheckpoint(id, dbh);
+      } catch (error) {
+        console.error('dial: checkpoint failed:', error);
+      }
+    })();
+  };
+  const first = setTimeout(tick, 5_000);
+  const timer = setInterval(tick, everyMs);
+  first.unref();
+  timer.unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
+}
