@@ -9,6 +9,19 @@ const nextConfig = {
   // checking again inside `next build` would only double the build time.
   typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
+  async headers() {
+    // Signed links carry their token in the path: never leak it in a Referer, never index it.
+    const linkHeaders = [
+      { key: 'Referrer-Policy', value: 'no-referrer' },
+      { key: 'X-Robots-Tag', value: 'noindex, nofollow' },
+      { key: 'Cache-Control', value: 'private, no-store' },
+    ];
+    return [
+      { source: '/p/:path*', headers: linkHeaders },
+      { source: '/u/:path*', headers: linkHeaders },
+      { source: '/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] },
+    ];
+  },
 };
 
 module.exports = nextConfig;

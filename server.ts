@@ -21,7 +21,9 @@ const dev = process.argv.includes('--dev');
 async function main() {
   const cfg = config();
   if (!dev && !existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) {
-    console.error('dial: there is no production build. Run `npm run build` first (or `npm run dev`).');
+    console.error(
+      'dial: there is no production build. Run `npm run build` first (or `npm run dev`).',
+    );
     process.exit(1);
   }
   const runtime = await startRuntime();
@@ -85,7 +87,8 @@ async function printWelcome(baseUrl: string, seeded: boolean) {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) console.error(`dial: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof DataDirLockedError)
+    console.error(`dial: ${error.message}`);
   else console.error('dial: failed to start:', error);
   process.exit(1);
 });

@@ -4,7 +4,8 @@ import './globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'Dial', template: '%s · Dial' },
-  description: 'Dial is an open-source preference center: opt in, opt out or opt down, with a consent ledger you can prove.',
+  description:
+    'Dial is an open-source preference center: opt in, opt out or opt down, with a consent ledger you can prove.',
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };

@@ -19,17 +19,25 @@ export default function HomePage() {
   return (
     <main className="mx-auto flex max-w-3xl flex-col gap-10 px-5 py-12 sm:py-20">
       <header className="flex flex-col gap-4">
-        <p className="font-semibold text-indigo-600 text-sm uppercase tracking-wider dark:text-indigo-400">Dial</p>
-        <h1 className="font-bold text-3xl leading-tight sm:text-4xl">The preference center your subscribers, mail providers and regulators would pick.</h1>
+        <p className="font-semibold text-indigo-600 text-sm uppercase tracking-wider dark:text-indigo-400">
+          Dial
+        </p>
+        <h1 className="font-bold text-3xl leading-tight sm:text-4xl">
+          The preference center your subscribers, mail providers and regulators would pick.
+        </h1>
         <p className="text-lg text-slate-600 dark:text-slate-300">
-          Dial is open source. Businesses put its links in every message; subscribers opt in, opt out or opt down without an
-          account; senders ask it before each send; and it keeps a tamper-evident record of every consent change.
+          Dial is open source. Businesses put its links in every message; subscribers opt in, opt
+          out or opt down without an account; senders ask it before each send; and it keeps a
+          tamper-evident record of every consent change.
         </p>
       </header>
 
       <ul className="grid gap-4 sm:grid-cols-3">
         {POINTS.map((p) => (
-          <li key={p.title} className="rounded-xl border border-slate-200 p-4 dark:border-slate-800">
+          <li
+            key={p.title}
+            className="rounded-xl border border-slate-200 p-4 dark:border-slate-800"
+          >
             <h2 className="mb-2 font-semibold">{p.title}</h2>
             <p className="text-slate-600 text-sm dark:text-slate-300">{p.body}</p>
           </li>
@@ -37,10 +45,13 @@ export default function HomePage() {
       </ul>
 
       <section aria-labelledby="demo" className="flex flex-col gap-3">
-        <h2 id="demo" className="font-semibold text-xl">Try the demo</h2>
+        <h2 id="demo" className="font-semibold text-xl">
+          Try the demo
+        </h2>
         <p className="text-slate-600 dark:text-slate-300">
-          This server holds a demo workspace, <code className="font-mono">demo</code>, with the subscriber{' '}
-          <code className="font-mono">demo@example.com</code>. Print that subscriber&apos;s signed links, and an API key:
+          This server holds a demo workspace, <code className="font-mono">demo</code>, with the
+          subscriber <code className="font-mono">demo@example.com</code>. Print that
+          subscriber&apos;s signed links, and an API key:
         </p>
         <pre className="overflow-x-auto rounded-lg bg-slate-100 p-4 font-mono text-sm dark:bg-slate-900">
           {`npm run -s dial -- link --workspace demo --email demo@example.com
@@ -49,11 +60,17 @@ npm run -s dial -- api-key create --workspace demo`}
       </section>
 
       <section aria-labelledby="api" className="flex flex-col gap-3">
-        <h2 id="api" className="font-semibold text-xl">The sender API</h2>
+        <h2 id="api" className="font-semibold text-xl">
+          The sender API
+        </h2>
         <p className="text-slate-600 dark:text-slate-300">
-          Ask before a send with <code className="font-mono">POST /api/v1/check</code>; record consent with{' '}
-          <code className="font-mono">POST /api/v1/consents</code>. Every endpoint is described in the{' '}
-          <Link className="font-medium text-indigo-700 underline underline-offset-2 dark:text-indigo-300" href="/api/v1/openapi.json">
+          Ask before a send with <code className="font-mono">POST /api/v1/check</code>; record
+          consent with <code className="font-mono">POST /api/v1/consents</code>. Every endpoint is
+          described in the{' '}
+          <Link
+            className="font-medium text-indigo-700 underline underline-offset-2 dark:text-indigo-300"
+            href="/api/v1/openapi.json"
+          >
             OpenAPI document
           </Link>
           .
@@ -66,7 +83,10 @@ npm run -s dial -- api-key create --workspace demo`}
       </section>
 
       <footer className="border-slate-200 border-t pt-6 text-slate-500 text-sm dark:border-slate-800">
-        Server status: <Link className="underline underline-offset-2" href="/healthz">/healthz</Link>
+        Server status:{' '}
+        <Link className="underline underline-offset-2" href="/healthz">
+          /healthz
+        </Link>
       </footer>
     </main>
   );

@@ -15,18 +15,43 @@ afterAll(() => closeDb());
 describe('CLI commands', () => {
   it('workspace create, configure, api-key create (the key alone on stdout), link', async () => {
     const slug = `cli-${Date.now().toString(36)}`;
-    expect(await runCommand(['workspace', 'create', '--slug', slug, '--name', 'CLI Shop'])).toMatchObject({ code: 0 });
-    expect((await runCommand(['workspace', 'create', '--slug', slug, '--name', 'Again'])).stderr).toMatch(/already exists/);
-    const configured = await runCommand(['workspace', 'configure', '--workspace', slug, '--twilio-auth-token', 'tok-12345678', '--sms-number', '+14155550100']);
+    expect(
+      await runCommand(['workspace', 'create', '--slug', slug, '--name', 'CLI Shop']),
+    ).toMatchObject({ code: 0 });
+    expect(
+      (await runCommand(['workspace', 'create', '--slug', slug, '--name', 'Again'])).stderr,
+    ).toMatch(/already exists/);
+    const configured = await runCommand([
+      'workspace',
+      'configure',
+      '--workspace',
+      slug,
+      '--twilio-auth-token',
+      'tok-12345678',
+      '--sms-number',
+      '+14155550100',
+    ]);
     expect(configured.code).toBe(0);
     const workspace = await requireWorkspace(slug);
     expect(workspace).toMatchObject({ twilioAuthToken: 'tok-12345678', smsNumber: '+14155550100' });
 
-    const created = await runCommand(['api-key', 'create', '--workspace', slug, '--scope', 'check']);
+    const created = await runCommand([
+      'api-key',
+      'create',
+      '--workspace',
+      slug,
+      '--scope',
+      'check',
+    ]);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^dial_[A-Za-z0-9_-]+\n$/);
-    expect(await authenticateApiKey(created.stdout.trim())).toMatchObject({ scope: 'check', workspaceId: workspace.id });
-    expect((await runCommand(['api-key', 'create', '--workspace', slug, '--scope', 'admin'])).code).toBe(2);
+    expect(await authenticateApiKey(created.stdout.trim())).toMatchObject({
+      scope: 'check',
+      workspaceId: workspace.id,
+    });
+    expect(
+      (await runCommand(['api-key', 'create', '--workspace', slug, '--scope', 'admin'])).code,
+    ).toBe(2);
   });
 
   it('link prints preferences and unsubscribe URLs that verify for the demo subscriber', async () => {
@@ -39,23 +64,50 @@ describe('CLI commands', () => {
     const token = (line: string | undefined) => line?.split('/').at(-1);
     expect((await verifyLink(token(prefs), { purpose: 'preferences' })).ok).toBe(true);
     expect((await verifyLink(token(unsub), { purpose: 'unsubscribe' })).ok).toBe(true);
-    const json = JSON.parse((await runCommand(['link', '--workspace', 'demo', '--email', 'demo@example.com', '--category', 'promotions', '--channel', 'email', '--json'])).stdout);
+    const json = JSON.parse(
+      (
+        await runCommand([
+          'link',
+          '--workspace',
+          'demo',
+          '--email',
+          'demo@example.com',
+          '--category',
+          'promotions',
+          '--channel',
+          'email',
+          '--json',
+        ])
+      ).stdout,
+    );
     expect(json.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(json.headers['List-Unsubscribe']).toBe(`<${json.oneClickUrl}>`);
   });
 
   it('explains bad input with a non-zero exit', async () => {
-    expect(await runCommand(['link', '--workspace', 'demo', '--email', 'nobody@example.com'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/No subscriber/) });
-    expect(await runCommand(['link', '--workspace', 'nope', '--email', 'a@example.com'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/No workspace/) });
-    expect(await runCommand(['link', '--workspace', 'demo'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Missing --email/) });
+    expect(
+      await runCommand(['link', '--workspace', 'demo', '--email', 'nobody@example.com']),
+    ).toMatchObject({ code: 1, stderr: expect.stringMatching(/No subscriber/) });
+    expect(
+      await runCommand(['link', '--workspace', 'nope', '--email', 'a@example.com']),
+    ).toMatchObject({ code: 1, stderr: expect.stringMatching(/No workspace/) });
+    expect(await runCommand(['link', '--workspace', 'demo'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Missing --email/),
+    });
     expect(await runCommand(['api-key', 'create', '--bogus'])).toMatchObject({ code: 2 });
-    expect(await runCommand(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown command/) });
+    expect(await runCommand(['frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Unknown command/),
+    });
     expect((await runCommand(['help'])).stdout).toMatch(/Usage/);
   });
 
   it('ledger verify and checkpoint', async () => {
     await seedDemo();
-    expect((await runCommand(['ledger', 'checkpoint', '--workspace', 'demo'])).stdout).toMatch(/^Checkpoint \d+: /);
+    expect((await runCommand(['ledger', 'checkpoint', '--workspace', 'demo'])).stdout).toMatch(
+      /^Checkpoint \d+: /,
+    );
     const verified = await runCommand(['ledger', 'verify', '--workspace', 'demo']);
     expect(verified).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: /) });
   });
@@ -64,9 +116,17 @@ describe('CLI commands', () => {
 describe('control socket', () => {
   it('hands argv to the server and returns its answer', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dial-ctl-'));
-    const server = await startControlServer(dir, async (argv) => ({ code: 3, stdout: argv.join('|'), stderr: 'e' }));
+    const server = await startControlServer(dir, async (argv) => ({
+      code: 3,
+      stdout: argv.join('|'),
+      stderr: 'e',
+    }));
     try {
-      expect(await sendControlCommand(dir, ['link', '--workspace', 'demo'])).toEqual({ code: 3, stdout: 'link|--workspace|demo', stderr: 'e' });
+      expect(await sendControlCommand(dir, ['link', '--workspace', 'demo'])).toEqual({
+        code: 3,
+        stdout: 'link|--workspace|demo',
+        stderr: 'e',
+      });
     } finally {
       await server.close();
     }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
 import { db } from '@/db/client';
 import { CHANNELS, type Channel } from '@/db/schema';
 import { API_SCOPES, type ApiScope, createApiKey } from '@/domain/api-keys';
@@ -9,7 +10,6 @@ import { seedDemo } from '@/domain/seed';
 import { rotateSigningKey } from '@/domain/signing-keys';
 import { emailSchema, findSubscriber } from '@/domain/subscribers';
 import { configureWorkspace, createWorkspace, requireWorkspace } from '@/domain/workspaces';
-import { ZodError } from 'zod';
 
 /**
  * The CLI's commands, run either in the CLI's own process or, when a live embedded server owns
@@ -61,9 +61,17 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
   const out: string[] = [];
   const print = (line: string) => out.push(line);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     const [command, sub] = positionals;
-    const key = sub && ['workspace', 'api-key', 'ledger', 'signing-key'].includes(command ?? '') ? `${command} ${sub}` : command;
+    const key =
+      sub && ['workspace', 'api-key', 'ledger', 'signing-key'].includes(command ?? '')
+        ? `${command} ${sub}`
+        : command;
     if (!key || key === 'help' || values.help) return { code: 0, stdout: USAGE, stderr: '' };
     switch (key) {
       case 'migrate':
@@ -72,11 +80,18 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
         break;
       case 'seed': {
         const { workspace, created } = await seedDemo();
-        print(created ? `Created the demo workspace "${workspace.slug}".` : `The demo workspace "${workspace.slug}" is up to date.`);
+        print(
+          created
+            ? `Created the demo workspace "${workspace.slug}".`
+            : `The demo workspace "${workspace.slug}" is up to date.`,
+        );
         break;
       }
       case 'workspace create': {
-        const workspace = await createWorkspace({ slug: required(values, 'slug'), name: required(values, 'name') });
+        const workspace = await createWorkspace({
+          slug: required(values, 'slug'),
+          name: required(values, 'name'),
+        });
         print(`Created workspace "${workspace.slug}" (${workspace.id}).`);
         break;
       }
@@ -84,7 +99,8 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
         const slug = required(values, 'workspace');
         const token = values['twilio-auth-token'];
         const number = values['sms-number'];
-        if (token === undefined && number === undefined) throw new UsageError('Nothing to configure: give --twilio-auth-token or --sms-number.');
+        if (token === undefined && number === undefined)
+          throw new UsageError('Nothing to configure: give --twilio-auth-token or --sms-number.');
         await configureWorkspace(slug, { twilioAuthToken: token, smsNumber: number });
         print(`Configured workspace "${slug}".`);
         break;
@@ -92,8 +108,13 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
       case 'api-key create': {
         const workspace = await requireWorkspace(required(values, 'workspace'));
         const scope = (values.scope ?? 'write') as ApiScope;
-        if (!API_SCOPES.includes(scope)) throw new UsageError(`--scope must be one of ${API_SCOPES.join(', ')}.`);
-        const { key: apiKey } = await createApiKey({ workspaceId: workspace.id, name: values.name, scope });
+        if (!API_SCOPES.includes(scope))
+          throw new UsageError(`--scope must be one of ${API_SCOPES.join(', ')}.`);
+        const { key: apiKey } = await createApiKey({
+          workspaceId: workspace.id,
+          name: values.name,
+          scope,
+        });
         print(apiKey);
         break;
       }
@@ -101,10 +122,20 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
         const workspace = await requireWorkspace(required(values, 'workspace'));
         const email = emailSchema.parse(required(values, 'email'));
         const channel = values.channel as Channel | undefined;
-        if (channel && !CHANNELS.includes(channel)) throw new UsageError(`--channel must be one of ${CHANNELS.join(', ')}.`);
+        if (channel && !CHANNELS.includes(channel))
+          throw new UsageError(`--channel must be one of ${CHANNELS.join(', ')}.`);
         const subscriber = await findSubscriber(workspace.id, { email });
-        if (!subscriber) throw new DomainError('not_found', `No subscriber ${email} in workspace "${workspace.slug}".`);
-        const links = await buildLinks({ workspace, subscriberId: subscriber.id, category: values.category, channel });
+        if (!subscriber)
+          throw new DomainError(
+            'not_found',
+            `No subscriber ${email} in workspace "${workspace.slug}".`,
+          );
+        const links = await buildLinks({
+          workspace,
+          subscriberId: subscriber.id,
+          category: values.category,
+          channel,
+        });
         if (values.json) print(JSON.stringify(links, null, 2));
         else {
           print(`preferences: ${links.preferencesUrl}`);
@@ -115,14 +146,18 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
       case 'ledger verify': {
         const workspace = await requireWorkspace(required(values, 'workspace'));
         const result = await verifyWorkspace(workspace.id);
-        print(`${result.ok ? 'OK' : 'FAILED'}: ${result.subscribers} subscribers, ${result.events} events checked.`);
+        print(
+          `${result.ok ? 'OK' : 'FAILED'}: ${result.subscribers} subscribers, ${result.events} events checked.`,
+        );
         for (const p of result.problems) print(`  ${p}`);
         return { code: result.ok ? 0 : 1, stdout: `${out.join('\n')}\n`, stderr: '' };
       }
       case 'ledger checkpoint': {
         const workspace = await requireWorkspace(required(values, 'workspace'));
         const cp = await writeCheckpoint(workspace.id);
-        print(`Checkpoint ${cp.id}: ${cp.subscriberCount} chains, ${cp.eventCount} events, root ${cp.rootHash}`);
+        print(
+          `Checkpoint ${cp.id}: ${cp.subscriberCount} chains, ${cp.eventCount} events, root ${cp.rootHash}`,
+        );
         break;
       }
       case 'signing-key rotate': {
@@ -136,14 +171,19 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
     }
     return { code: 0, stdout: `${out.join('\n')}\n`, stderr: '' };
   } catch (error) {
-    return { code: error instanceof UsageError || isParseArgsError(error) ? 2 : 1, stdout: out.length ? `${out.join('\n')}\n` : '', stderr: `${describe(error)}\n` };
+    return {
+      code: error instanceof UsageError || isParseArgsError(error) ? 2 : 1,
+      stdout: out.length ? `${out.join('\n')}\n` : '',
+      stderr: `${explain(error)}\n`,
+    };
   }
 }
 
-function describe(error: unknown): string {
+function explain(error: unknown): string {
   if (error instanceof UsageError) return `${error.message}\n\n${USAGE}`;
   if (error instanceof DomainError) return `Error: ${error.message}`;
-  if (error instanceof ZodError) return `Error: ${error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`;
+  if (error instanceof ZodError)
+    return `Error: ${error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`;
   if (isParseArgsError(error)) return `${(error as Error).message}\n\n${USAGE}`;
   return `Error: ${error instanceof Error ? error.message : String(error)}`;
 }

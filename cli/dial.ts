@@ -40,7 +40,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const known = error instanceof ConfigError || error instanceof DataDirLockedError;
-    process.stderr.write(`dial: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+    process.stderr.write(
+      `dial: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -9,7 +9,9 @@ import { startRuntime, stopRuntime } from '@/server/runtime';
 async function main() {
   const cfg = config();
   if (cfg.embedded) {
-    console.error('dial worker: the embedded database runs its worker inside `npm start`; set DATABASE_URL to run workers apart.');
+    console.error(
+      'dial worker: the embedded database runs its worker inside `npm start`; set DATABASE_URL to run workers apart.',
+    );
     process.exit(2);
   }
   await startRuntime({ worker: true });

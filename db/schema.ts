@@ -194,7 +194,11 @@ export const subscribers = pgTable(
     pausedUntil: timestamp('paused_until', { withTimezone: true }),
     pauseOwn: boolean('pause_own').notNull().default(false),
     globalOptOuts: jsonb('global_opt_outs').$type<GlobalOptOuts>().notNull().default({}),
-    keywordBlocks: text('keyword_blocks').array().$type<Channel[]>().notNull().default(sql`'{}'::text[]`),
+    keywordBlocks: text('keyword_blocks')
+      .array()
+      .$type<Channel[]>()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     doNotSell: boolean('do_not_sell').notNull().default(false),
     // Chain head: the last event's sequence number and hash. Guarded by the row lock.
     lastSeq: integer('last_seq').notNull().default(0),
@@ -204,8 +208,12 @@ export const subscribers = pgTable(
     uniqueIndex('subscribers_external_id_idx')
       .on(t.workspaceId, t.externalId)
       .where(sql`${t.externalId} is not null`),
-    uniqueIndex('subscribers_email_idx').on(t.workspaceId, t.email).where(sql`${t.email} is not null`),
-    uniqueIndex('subscribers_phone_idx').on(t.workspaceId, t.phone).where(sql`${t.phone} is not null`),
+    uniqueIndex('subscribers_email_idx')
+      .on(t.workspaceId, t.email)
+      .where(sql`${t.email} is not null`),
+    uniqueIndex('subscribers_phone_idx')
+      .on(t.workspaceId, t.phone)
+      .where(sql`${t.phone} is not null`),
   ],
 );
 export type Subscriber = typeof subscribers.$inferSelect;

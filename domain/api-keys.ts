@@ -6,7 +6,12 @@ import { findApiKeyByHash, insertApiKey, revokeApiKey } from '@/db/queries/api-k
 export const API_SCOPES = ['read', 'check', 'write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
-export type ApiCaller = { keyId: string; workspaceId: string; workspaceSlug: string; scope: ApiScope };
+export type ApiCaller = {
+  keyId: string;
+  workspaceId: string;
+  workspaceSlug: string;
+  scope: ApiScope;
+};
 
 const PREFIX = 'dial_';
 
@@ -36,12 +41,20 @@ export async function createApiKey(
   return { key, id: row.id, scope: row.scope };
 }
 
-export async function authenticateApiKey(key: string, database?: Db): Promise<ApiCaller | undefined> {
+export async function authenticateApiKey(
+  key: string,
+  database?: Db,
+): Promise<ApiCaller | undefined> {
   if (!key.startsWith(PREFIX) || key.length > 200) return undefined;
   const dbh = database ?? (await getDb());
   const row = await findApiKeyByHash(dbh, hashApiKey(key));
   if (!row) return undefined;
-  return { keyId: row.id, workspaceId: row.workspaceId, workspaceSlug: row.workspaceSlug, scope: row.scope };
+  return {
+    keyId: row.id,
+    workspaceId: row.workspaceId,
+    workspaceSlug: row.workspaceSlug,
+    scope: row.scope,
+  };
 }
 
 export async function revokeKey(workspaceId: string, id: string, database?: Db): Promise<boolean> {

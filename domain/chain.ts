@@ -13,10 +13,17 @@ export type Verification = { ok: boolean; subscribers: number; events: number; p
 
 const PAGE = 500;
 
-export async function verifySubscribers(workspaceId: string, subscriberIds: string[], heads: Map<string, { seq: number; hash: string }>, dbh: Db) {
+export async function verifySubscribers(
+  workspaceId: string,
+  subscriberIds: string[],
+  heads: Map<string, { seq: number; hash: string }>,
+  dbh: Db,
+) {
   const events = await loadEvents(dbh, workspaceId, subscriberIds);
   const evidenceRows = await loadEvidence(dbh, workspaceId, subscriberIds);
-  const evidence = new Map<string, { salt: string; data: EvidenceData }>(evidenceRows.map((e) => [e.id, e]));
+  const evidence = new Map<string, { salt: string; data: EvidenceData }>(
+    evidenceRows.map((e) => [e.id, e]),
+  );
   const grouped = new Map<string, ConsentEvent[]>(subscriberIds.map((id) => [id, []]));
   for (const e of events) grouped.get(e.subscriberId)?.push(e);
   const problems: string[] = [];
@@ -32,13 +39,27 @@ export async function verifySubscribers(workspaceId: string, subscriberIds: stri
   return { events: events.length, problems };
 }
 
-export async function verifySubscriberChain(workspaceId: string, subscriberId: string, database?: Db): Promise<Verification> {
+export async function verifySubscriberChain(
+  workspaceId: string,
+  subscriberId: string,
+  database?: Db,
+): Promise<Verification> {
   const dbh = database ?? (await getDb());
   const all = await workspaceSubscriberIds(dbh, workspaceId);
   const row = all.find((s) => s.id === subscriberId);
   if (!row) return { ok: false, subscribers: 0, events: 0, problems: ['no such subscriber'] };
-  const result = await verifySubscribers(workspaceId, [subscriberId], new Map([[row.id, { seq: row.lastSeq, hash: row.headHash }]]), dbh);
-  return { ok: result.problems.length === 0, subscribers: 1, events: result.events, problems: result.problems };
+  const result = await verifySubscribers(
+    workspaceId,
+    [subscriberId],
+    new Map([[row.id, { seq: row.lastSeq, hash: row.headHash }]]),
+    dbh,
+  );
+  return {
+    ok: result.problems.length === 0,
+    subscribers: 1,
+    events: result.events,
+    problems: result.problems,
+  };
 }
 
 export async function verifyWorkspace(workspaceId: string, database?: Db): Promise<Verification> {
@@ -49,7 +70,12 @@ export async function verifyWorkspace(workspaceId: string, database?: Db): Promi
   for (let i = 0; i < subs.length; i += PAGE) {
     const page = subs.slice(i, i + PAGE);
     const heads = new Map(page.map((s) => [s.id, { seq: s.lastSeq, hash: s.headHash }]));
-    const result = await verifySubscribers(workspaceId, page.map((s) => s.id), heads, dbh);
+    const result = await verifySubscribers(
+      workspaceId,
+      page.map((s) => s.id),
+      heads,
+      dbh,
+    );
     events += result.events;
     problems.push(...result.problems);
   }

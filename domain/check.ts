@@ -30,17 +30,26 @@ export type CheckAnswer = {
   resumesAt?: string;
 };
 
-type CategoryForCheck = { id: string; kind: 'marketing' | 'transactional'; channels: Channel[] } | undefined;
+type CategoryForCheck =
+  | { id: string; kind: 'marketing' | 'transactional'; channels: Channel[] }
+  | undefined;
 
 export function decide(
   category: CategoryForCheck,
   channel: Channel,
-  row: Pick<CheckRow, 'pausedUntil' | 'globalOptOuts' | 'keywordBlocks' | 'status' | 'frequency'> | undefined,
+  row:
+    | Pick<CheckRow, 'pausedUntil' | 'globalOptOuts' | 'keywordBlocks' | 'status' | 'frequency'>
+    | undefined,
   now: Date,
 ): CheckAnswer {
   const status = row?.status ?? 'none';
   const frequency = row?.frequency ?? null;
-  const answer = (allowed: boolean, reason: CheckReason): CheckAnswer => ({ allowed, reason, status, frequency });
+  const answer = (allowed: boolean, reason: CheckReason): CheckAnswer => ({
+    allowed,
+    reason,
+    status,
+    frequency,
+  });
   if (!category) return answer(false, 'unknown_category');
   if (!category.channels.includes(channel)) return answer(false, 'unsupported_channel');
   // The carrier blocks every message after STOP, receipts too (rule 6's one exception).
@@ -63,7 +72,12 @@ export function decide(
   }
 }
 
-export type CheckCategory = { id: string; slug: string; kind: 'marketing' | 'transactional'; channels: Channel[] };
+export type CheckCategory = {
+  id: string;
+  slug: string;
+  kind: 'marketing' | 'transactional';
+  channels: Channel[];
+};
 
 export async function findCheckCategory(workspaceId: string, slug: string, database?: Db) {
   const dbh = database ?? (await getDb());
@@ -73,7 +87,13 @@ export async function findCheckCategory(workspaceId: string, slug: string, datab
 }
 
 export async function check(
-  input: { workspaceId: string; subscriber: SubscriberRef; category: string; channel: Channel; now?: Date },
+  input: {
+    workspaceId: string;
+    subscriber: SubscriberRef;
+    category: string;
+    channel: Channel;
+    now?: Date;
+  },
   database?: Db,
 ): Promise<CheckAnswer> {
   const [answer] = await checkMany({ ...input, subscribers: [input.subscriber] }, database);
@@ -82,21 +102,38 @@ export async function check(
 
 /** The set-based form: one query for every reference, answers in input order. */
 export async function checkMany(
-  input: { workspaceId: string; subscribers: SubscriberRef[]; category: string; channel: Channel; now?: Date },
+  input: {
+    workspaceId: string;
+    subscribers: SubscriberRef[];
+    category: string;
+    channel: Channel;
+    now?: Date;
+  },
   database?: Db,
 ): Promise<CheckAnswer[]> {
   const dbh = database ?? (await getDb());
   const now = input.now ?? new Date();
   const category = await findCheckCategory(input.workspaceId, input.category, dbh);
-  if (!category) return input.subscribers.map(() => decide(undefined, input.channel, undefined, now));
-  const keys = { ids: [] as string[], externalIds: [] as string[], emails: [] as string[], phones: [] as string[] };
+  if (!category)
+    return input.subscribers.map(() => decide(undefined, input.channel, undefined, now));
+  const keys = {
+    ids: [] as string[],
+    externalIds: [] as string[],
+    emails: [] as string[],
+    phones: [] as string[],
+  };
   for (const ref of input.subscribers) {
     if ('id' in ref) keys.ids.push(ref.id);
     else if ('externalId' in ref) keys.externalIds.push(ref.externalId);
     else if ('email' in ref) keys.emails.push(ref.email);
     else keys.phones.push(ref.phone);
   }
-  const rows = await checkRows(dbh, { workspaceId: input.workspaceId, categoryId: category.id, channel: input.channel, ...keys });
+  const rows = await checkRows(dbh, {
+    workspaceId: input.workspaceId,
+    categoryId: category.id,
+    channel: input.channel,
+    ...keys,
+  });
   const index = {
     id: new Map(rows.map((r) => [r.id, r])),
     externalId: new Map(rows.filter((r) => r.externalId).map((r) => [r.externalId, r])),

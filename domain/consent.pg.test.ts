@@ -23,7 +23,10 @@ afterAll(async () => {
 });
 
 async function count(subscriberId: string) {
-  const result = await pool.query('select count(*)::int as n from consent_events where subscriber_id = $1', [subscriberId]);
+  const result = await pool.query(
+    'select count(*)::int as n from consent_events where subscriber_id = $1',
+    [subscriberId],
+  );
   return result.rows[0].n as number;
 }
 
@@ -48,13 +51,18 @@ describe('concurrent writers on PostgreSQL', () => {
     ];
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        applyConsentFor({ workspaceId, subscriberId: s.id, source: 'preference_center', changes: changesFor(i) }, wide),
+        applyConsentFor(
+          { workspaceId, subscriberId: s.id, source: 'preference_center', changes: changesFor(i) },
+          wide,
+        ),
       ),
     );
     const written = results.reduce((n, r) => n + (r.ok ? r.events.length : 0), 0);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(await count(s.id)).toBe(written);
-    const seqs = results.flatMap((r) => (r.ok ? r.events.map((e) => e.seq) : [])).sort((a, b) => a - b);
+    const seqs = results
+      .flatMap((r) => (r.ok ? r.events.map((e) => e.seq) : []))
+      .sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: written }, (_, i) => i + 1));
     expect((await verifySubscriberChain(workspaceId, s.id)).problems).toEqual([]);
     const ledger = await stateFromLedger(workspaceId, s.id);
@@ -80,28 +88,53 @@ describe('concurrent writers on PostgreSQL', () => {
       workspaceId,
       subscriberId: s.id,
       source: 'api',
-      changes: [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' }],
+      changes: [
+        { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
+      ],
     });
     const before = await count(s.id);
-    const optOut: ConsentChange[] = [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' }];
+    const optOut: ConsentChange[] = [
+      { type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' },
+    ];
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        applyConsentFor({ workspaceId, subscriberId: s.id, source: 'one_click', reduceOnly: true, changes: optOut }, wide),
+        applyConsentFor(
+          {
+            workspaceId,
+            subscriberId: s.id,
+            source: 'one_click',
+            reduceOnly: true,
+            changes: optOut,
+          },
+          wide,
+        ),
       ),
     );
     expect(results.filter((r) => r.ok && r.events.length > 0)).toHaveLength(1);
     expect(await count(s.id)).toBe(before + 1);
-    expect(await check({ workspaceId, subscriber: { id: s.id }, category: 'promotions', channel: 'email' })).toMatchObject({
+    expect(
+      await check({
+        workspaceId,
+        subscriber: { id: s.id },
+        category: 'promotions',
+        channel: 'email',
+      }),
+    ).toMatchObject({
       allowed: false,
       reason: 'unsubscribed',
     });
-    const jobs = await pool.query("select count(*)::int as n from outbox where payload->>'subscriberId' = $1", [s.id]);
+    const jobs = await pool.query(
+      "select count(*)::int as n from outbox where payload->>'subscriberId' = $1",
+      [s.id],
+    );
     expect(jobs.rows[0].n).toBe(2);
     expect((await verifySubscriberChain(workspaceId, s.id)).ok).toBe(true);
   });
 
   it('the ledger guard holds for a second connection too', async () => {
     await expect(pool.query('truncate consent_events')).rejects.toThrow(/append-only/);
-    await expect(pool.query('delete from consent_events where workspace_id = $1', [workspaceId])).rejects.toThrow(/append-only/);
+    await expect(
+      pool.query('delete from consent_events where workspace_id = $1', [workspaceId]),
+    ).rejects.toThrow(/append-only/);
   });
 });

@@ -6,8 +6,15 @@ import { loadSubscriptions } from '@/db/queries/consent';
 import { subscribers } from '@/db/schema';
 import { verifySubscriberChain, verifyWorkspace, writeCheckpoint } from './chain';
 import { check, checkMany } from './check';
-import { applyConsentFor, rebuildProjection, stateFromLedger, UnknownSubscriberError, undoChange } from './consent';
+import {
+  applyConsentFor,
+  rebuildProjection,
+  stateFromLedger,
+  UnknownSubscriberError,
+  undoChange,
+} from './consent';
 import { foldEvents } from './ledger';
+import { issueLink, verifyLink } from './signing-keys';
 import { makeSubscriber, makeWorkspace } from './test-fixtures';
 import type { ConsentChange } from './transitions';
 
@@ -22,7 +29,10 @@ async function projectionOf(workspaceId: string, subscriberId: string) {
     .from(subscribers)
     .where(sql`${subscribers.id} = ${subscriberId}`);
   const subs = Object.fromEntries(
-    rows.map((r) => [`${r.categoryId}:${r.channel}`, { status: r.status, frequency: r.frequency, ownOptOut: r.ownOptOut }]),
+    rows.map((r) => [
+      `${r.categoryId}:${r.channel}`,
+      { status: r.status, frequency: r.frequency, ownOptOut: r.ownOptOut },
+    ]),
   );
   return {
     subs,
@@ -60,7 +70,13 @@ describe('the one door', () => {
       source: 'api',
       evidence: { apiKeyId: 'k1', ip: '203.0.113.7' },
       changes: [
-        { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed', frequency: 'weekly' },
+        {
+          type: 'subscription',
+          category: 'promotions',
+          channel: 'email',
+          status: 'subscribed',
+          frequency: 'weekly',
+        },
         { type: 'subscription', category: 'product-news', channel: 'email', status: 'subscribed' },
       ],
     });
@@ -71,22 +87,44 @@ describe('the one door', () => {
     expect(result.events[0]?.evidenceId).toBeTruthy();
     // The ledger row holds no personal data: the IP is in evidence only.
     expect(JSON.stringify(result.events)).not.toContain('203.0.113.7');
-    expect(await check({ workspaceId, subscriber: { id: s.id }, category: 'promotions', channel: 'email' })).toEqual({
+    expect(
+      await check({
+        workspaceId,
+        subscriber: { id: s.id },
+        category: 'promotions',
+        channel: 'email',
+      }),
+    ).toEqual({
       allowed: true,
       reason: 'subscribed',
       status: 'subscribed',
       frequency: 'weekly',
     });
-    const jobs = await (await db()).execute(sql`select kind, payload from outbox where payload->>'changeId' = ${result.changeId}`);
+    const jobs = await (await db()).execute(
+      sql`select kind, payload from outbox where payload->>'changeId' = ${result.changeId}`,
+    );
     expect((jobs as unknown as { rows: unknown[] }).rows).toHaveLength(1);
     expect((await verifySubscriberChain(workspaceId, s.id)).ok).toBe(true);
   });
 
   it('writes nothing for a change that changes nothing', async () => {
     const s = await makeSubscriber(workspaceId);
-    const change: ConsentChange[] = [{ type: 'subscription', category: 'promotions', channel: 'sms', status: 'subscribed' }];
-    const first = await applyConsentFor({ workspaceId, subscriberId: s.id, source: 'api', changes: change });
-    const second = await applyConsentFor({ workspaceId, subscriberId: s.id, source: 'api', changes: change, evidence: { ip: '1.2.3.4' } });
+    const change: ConsentChange[] = [
+      { type: 'subscription', category: 'promotions', channel: 'sms', status: 'subscribed' },
+    ];
+    const first = await applyConsentFor({
+      workspaceId,
+      subscriberId: s.id,
+      source: 'api',
+      changes: change,
+    });
+    const second = await applyConsentFor({
+      workspaceId,
+      subscriberId: s.id,
+      source: 'api',
+      changes: change,
+      evidence: { ip: '1.2.3.4' },
+    });
     expect(first.ok && first.events.length).toBe(1);
     expect(second).toEqual({ subscriberId: s.id, ok: true, changeId: null, events: [] });
     const counts = await (await db()).execute(
@@ -94,27 +132,50 @@ describe('the one door', () => {
                  (select count(*) from evidence where subscriber_id = ${s.id})::int as evidence,
                  (select count(*) from outbox where payload->>'subscriberId' = ${s.id})::int as jobs`,
     );
-    expect((counts as unknown as { rows: unknown[] }).rows[0]).toEqual({ events: 1, evidence: 0, jobs: 1 });
+    expect((counts as unknown as { rows: unknown[] }).rows[0]).toEqual({
+      events: 1,
+      evidence: 0,
+      jobs: 1,
+    });
   });
 
   it('refuses an API opt-in over the subscriber own opt-out, with a reason, and writes nothing', async () => {
     const s = await makeSubscriber(workspaceId);
-    const optIn: ConsentChange[] = [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' }];
+    const optIn: ConsentChange[] = [
+      { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
+    ];
     await applyConsentFor({ workspaceId, subscriberId: s.id, source: 'api', changes: optIn });
     await applyConsentFor({
       workspaceId,
       subscriberId: s.id,
       source: 'one_click',
-      changes: [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' }],
+      changes: [
+        { type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' },
+      ],
     });
     for (const source of ['api', 'import', 'admin'] as const) {
-      const refused = await applyConsentFor({ workspaceId, subscriberId: s.id, source, changes: optIn });
+      const refused = await applyConsentFor({
+        workspaceId,
+        subscriberId: s.id,
+        source,
+        changes: optIn,
+      });
       expect(refused.ok).toBe(false);
       if (!refused.ok) expect(refused.refusals[0]?.reason).toBe('own_opt_out');
     }
-    const answer = await check({ workspaceId, subscriber: { id: s.id }, category: 'promotions', channel: 'email' });
+    const answer = await check({
+      workspaceId,
+      subscriber: { id: s.id },
+      category: 'promotions',
+      channel: 'email',
+    });
     expect(answer).toMatchObject({ allowed: false, reason: 'unsubscribed' });
-    const again = await applyConsentFor({ workspaceId, subscriberId: s.id, source: 'preference_center', changes: optIn });
+    const again = await applyConsentFor({
+      workspaceId,
+      subscriberId: s.id,
+      source: 'preference_center',
+      changes: optIn,
+    });
     expect(again.ok && again.events.length).toBe(1);
   });
 
@@ -124,7 +185,15 @@ describe('the one door', () => {
       workspaceId,
       subscriberId: s.id,
       source: 'api',
-      changes: [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed', frequency: 'monthly' }],
+      changes: [
+        {
+          type: 'subscription',
+          category: 'promotions',
+          channel: 'email',
+          status: 'subscribed',
+          frequency: 'monthly',
+        },
+      ],
     });
     const before = await projectionOf(workspaceId, s.id);
     const out = await applyConsentFor({
@@ -138,11 +207,57 @@ describe('the one door', () => {
       ],
     });
     if (!out.ok || !out.changeId) throw new Error('opt-out failed');
-    expect((await check({ workspaceId, subscriber: { id: s.id }, category: 'promotions', channel: 'email' })).allowed).toBe(false);
-    const undone = await undoChange({ workspaceId, subscriberId: s.id, changeId: out.changeId, source: 'unsubscribe_page' });
+    expect(
+      (
+        await check({
+          workspaceId,
+          subscriber: { id: s.id },
+          category: 'promotions',
+          channel: 'email',
+        })
+      ).allowed,
+    ).toBe(false);
+    const token = await issueLink({
+      purpose: 'undo',
+      workspaceId,
+      subscriberId: s.id,
+      changeId: out.changeId,
+    });
+    const verified = await verifyLink(token, { workspaceId, purpose: 'undo' });
+    if (!verified.ok) throw new Error(verified.reason);
+    const undo = () =>
+      undoChange({
+        workspaceId,
+        subscriberId: s.id,
+        changeId: verified.claims.changeId as string,
+        jti: verified.claims.jti,
+        source: 'unsubscribe_page',
+      });
+    const undone = await undo();
     expect(undone.ok).toBe(true);
     expect(await projectionOf(workspaceId, s.id)).toEqual(before);
-    expect((await check({ workspaceId, subscriber: { id: s.id }, category: 'promotions', channel: 'email' })).allowed).toBe(true);
+    expect(
+      (
+        await check({
+          workspaceId,
+          subscriber: { id: s.id },
+          category: 'promotions',
+          channel: 'email',
+        })
+      ).allowed,
+    ).toBe(true);
+    // The undo token is single-use: a second click changes nothing.
+    await expect(undo()).rejects.toThrow(/already used/);
+    expect(
+      (
+        await check({
+          workspaceId,
+          subscriber: { id: s.id },
+          category: 'promotions',
+          channel: 'email',
+        })
+      ).allowed,
+    ).toBe(true);
   });
 
   it('refuses a subscriber of another workspace', async () => {
@@ -153,7 +268,14 @@ describe('the one door', () => {
         workspaceId,
         subscriberId: stranger.id,
         source: 'api',
-        changes: [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' }],
+        changes: [
+          {
+            type: 'subscription',
+            category: 'promotions',
+            channel: 'email',
+            status: 'unsubscribed',
+          },
+        ],
       }),
     ).rejects.toBeInstanceOf(UnknownSubscriberError);
   });
@@ -174,7 +296,9 @@ describe('the one door', () => {
     const good = await projectionOf(workspaceId, s.id);
     const dbh = await db();
     await dbh.execute(sql`delete from subscriptions where subscriber_id = ${s.id}`);
-    await dbh.execute(sql`update subscribers set paused_until = null, do_not_sell = false, global_opt_outs = '{}' where id = ${s.id}`);
+    await dbh.execute(
+      sql`update subscribers set paused_until = null, do_not_sell = false, global_opt_outs = '{}' where id = ${s.id}`,
+    );
     expect(await projectionOf(workspaceId, s.id)).not.toEqual(good);
     await rebuildProjection(workspaceId, [s.id]);
     expect(await projectionOf(workspaceId, s.id)).toEqual(good);
@@ -187,14 +311,25 @@ describe('checks', () => {
     const [subscribed, paused, globalOut, blocked, pending, unsub] = await Promise.all(
       ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => makeSubscriber(workspaceId, `${x}@check.example`)),
     );
-    const apply = (id: string, source: 'api' | 'sms_keyword' | 'preference_center', changes: ConsentChange[]) =>
-      applyConsentFor({ workspaceId, subscriberId: id, source, changes });
+    const apply = (
+      id: string,
+      source: 'api' | 'sms_keyword' | 'preference_center',
+      changes: ConsentChange[],
+    ) => applyConsentFor({ workspaceId, subscriberId: id, source, changes });
     const sms = (status: 'subscribed' | 'unsubscribed' | 'pending') =>
       ({ type: 'subscription', category: 'promotions', channel: 'sms', status }) as const;
     await apply(subscribed!.id, 'api', [sms('subscribed')]);
-    await apply(paused!.id, 'preference_center', [sms('subscribed'), { type: 'pause', until: new Date(Date.now() + 3_600_000) }]);
-    await apply(globalOut!.id, 'preference_center', [sms('subscribed'), { type: 'global_opt_out', channel: 'sms' }]);
-    await apply(blocked!.id, 'sms_keyword', [{ type: 'keyword_block', channel: 'sms', blocked: true }]);
+    await apply(paused!.id, 'preference_center', [
+      sms('subscribed'),
+      { type: 'pause', until: new Date(Date.now() + 3_600_000) },
+    ]);
+    await apply(globalOut!.id, 'preference_center', [
+      sms('subscribed'),
+      { type: 'global_opt_out', channel: 'sms' },
+    ]);
+    await apply(blocked!.id, 'sms_keyword', [
+      { type: 'keyword_block', channel: 'sms', blocked: true },
+    ]);
     await apply(pending!.id, 'api', [sms('pending')]);
     await apply(unsub!.id, 'preference_center', [sms('unsubscribed')]);
 
@@ -208,7 +343,12 @@ describe('checks', () => {
       { email: 'nobody@check.example' },
       { phone: '+14155550100' },
     ];
-    const answers = await checkMany({ workspaceId, subscribers: refs, category: 'promotions', channel: 'sms' });
+    const answers = await checkMany({
+      workspaceId,
+      subscribers: refs,
+      category: 'promotions',
+      channel: 'sms',
+    });
     expect(answers.map((a) => a.reason)).toEqual([
       'subscribed',
       'paused',
@@ -220,17 +360,41 @@ describe('checks', () => {
       'unknown_subscriber',
     ]);
     expect(answers[1]?.resumesAt).toBeTruthy();
-    const orders = await checkMany({ workspaceId, subscribers: refs, category: 'order-updates', channel: 'sms' });
+    const orders = await checkMany({
+      workspaceId,
+      subscribers: refs,
+      category: 'order-updates',
+      channel: 'sms',
+    });
     // Transactional stays on, even for strangers; the carrier's keyword block is the one exception.
     expect(orders.map((a) => a.allowed)).toEqual([true, true, true, false, true, true, true, true]);
     expect(orders[3]?.reason).toBe('sms_blocked');
-    expect((await checkMany({ workspaceId, subscribers: refs.slice(0, 1), category: 'nope', channel: 'sms' }))[0]).toMatchObject({
+    expect(
+      (
+        await checkMany({
+          workspaceId,
+          subscribers: refs.slice(0, 1),
+          category: 'nope',
+          channel: 'sms',
+        })
+      )[0],
+    ).toMatchObject({
       allowed: false,
       reason: 'unknown_category',
     });
-    const email = await check({ workspaceId, subscriber: { id: blocked!.id }, category: 'order-updates', channel: 'email' });
+    const email = await check({
+      workspaceId,
+      subscriber: { id: blocked!.id },
+      category: 'order-updates',
+      channel: 'email',
+    });
     expect(email).toMatchObject({ allowed: true, reason: 'transactional' });
-    const none = await check({ workspaceId, subscriber: { id: blocked!.id }, category: 'promotions', channel: 'email' });
+    const none = await check({
+      workspaceId,
+      subscriber: { id: blocked!.id },
+      category: 'promotions',
+      channel: 'email',
+    });
     expect(none).toMatchObject({ allowed: false, reason: 'not_subscribed', status: 'none' });
   });
 
@@ -249,7 +413,12 @@ describe('checks', () => {
         )) as unknown as { rows: unknown[] }
       ).rows;
     const before = await snapshot();
-    await check({ workspaceId, subscriber: { id: s.id }, category: 'promotions', channel: 'email' });
+    await check({
+      workspaceId,
+      subscriber: { id: s.id },
+      category: 'promotions',
+      channel: 'email',
+    });
     expect(await snapshot()).toEqual(before);
   });
 });
@@ -262,7 +431,9 @@ describe('the ledger refuses UPDATE, DELETE and TRUNCATE', () => {
       workspaceId,
       subscriberId: s.id,
       source: 'api',
-      changes: [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' }],
+      changes: [
+        { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
+      ],
     });
     await writeCheckpoint(workspaceId);
     const dbh = await db();
@@ -291,11 +462,15 @@ describe('the ledger refuses UPDATE, DELETE and TRUNCATE', () => {
       subscriberId: s.id,
       source: 'api',
       evidence: { ip: '198.51.100.1' },
-      changes: [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' }],
+      changes: [
+        { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
+      ],
     });
     await writeCheckpoint(workspaceId);
     const dbh = await db();
-    await dbh.execute(sql`update evidence set data = '{"ip":"10.0.0.1"}' where subscriber_id = ${s.id}`);
+    await dbh.execute(
+      sql`update evidence set data = '{"ip":"10.0.0.1"}' where subscriber_id = ${s.id}`,
+    );
     const tampered = await verifyWorkspace(workspaceId);
     expect(tampered.ok).toBe(false);
     expect(tampered.problems.join('\n')).toMatch(/evidence does not match/);
@@ -311,14 +486,28 @@ describe('the ledger refuses UPDATE, DELETE and TRUNCATE', () => {
 
 describe('property: after any sequence of changes, the projection equals the rebuild and chains verify', () => {
   const channels = ['email', 'sms', 'push'] as const;
-  const sources = ['preference_center', 'unsubscribe_page', 'one_click', 'sms_keyword', 'api', 'import', 'admin', 'gpc', 'double_opt_in', 'embed_form'] as const;
+  const sources = [
+    'preference_center',
+    'unsubscribe_page',
+    'one_click',
+    'sms_keyword',
+    'api',
+    'import',
+    'admin',
+    'gpc',
+    'double_opt_in',
+    'embed_form',
+  ] as const;
   const change: fc.Arbitrary<ConsentChange> = fc.oneof(
     fc.record({
       type: fc.constant('subscription' as const),
       category: fc.constantFrom('promotions', 'product-news', 'order-updates', 'missing'),
       channel: fc.constantFrom(...channels),
       status: fc.constantFrom('subscribed' as const, 'unsubscribed' as const, 'pending' as const),
-      frequency: fc.option(fc.constantFrom('instant' as const, 'weekly' as const, 'monthly' as const), { nil: undefined }),
+      frequency: fc.option(
+        fc.constantFrom('instant' as const, 'weekly' as const, 'monthly' as const),
+        { nil: undefined },
+      ),
     }),
     fc.record({
       type: fc.constant('frequency' as const),
@@ -326,11 +515,24 @@ describe('property: after any sequence of changes, the projection equals the reb
       channel: fc.constantFrom(...channels),
       frequency: fc.constantFrom('instant' as const, 'weekly' as const, 'monthly' as const),
     }),
-    fc.record({ type: fc.constant('pause' as const), until: fc.integer({ min: 1, max: 90 }).map((d) => new Date(Date.now() + d * 86_400_000)) }),
+    fc.record({
+      type: fc.constant('pause' as const),
+      until: fc.integer({ min: 1, max: 90 }).map((d) => new Date(Date.now() + d * 86_400_000)),
+    }),
     fc.constant({ type: 'resume' as const }),
-    fc.record({ type: fc.constant('global_opt_out' as const), channel: fc.constantFrom(...channels, 'all' as const) }),
-    fc.record({ type: fc.constant('global_opt_in' as const), channel: fc.constantFrom(...channels, 'all' as const) }),
-    fc.record({ type: fc.constant('keyword_block' as const), channel: fc.constantFrom('sms' as const, 'whatsapp' as const), blocked: fc.boolean() }),
+    fc.record({
+      type: fc.constant('global_opt_out' as const),
+      channel: fc.constantFrom(...channels, 'all' as const),
+    }),
+    fc.record({
+      type: fc.constant('global_opt_in' as const),
+      channel: fc.constantFrom(...channels, 'all' as const),
+    }),
+    fc.record({
+      type: fc.constant('keyword_block' as const),
+      channel: fc.constantFrom('sms' as const, 'whatsapp' as const),
+      blocked: fc.boolean(),
+    }),
     fc.record({ type: fc.constant('do_not_sell' as const), value: fc.boolean() }),
   );
   const step = fc.record({
@@ -345,8 +547,16 @@ describe('property: after any sequence of changes, the projection equals the reb
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
         const s = await makeSubscriber(workspaceId);
         for (const st of steps) {
-          await applyConsentFor({ workspaceId, subscriberId: s.id, source: st.source, reduceOnly: st.reduceOnly, changes: st.changes });
-          expect(await projectionOf(workspaceId, s.id)).toEqual(await ledgerView(workspaceId, s.id));
+          await applyConsentFor({
+            workspaceId,
+            subscriberId: s.id,
+            source: st.source,
+            reduceOnly: st.reduceOnly,
+            changes: st.changes,
+          });
+          expect(await projectionOf(workspaceId, s.id)).toEqual(
+            await ledgerView(workspaceId, s.id),
+          );
           expect((await verifySubscriberChain(workspaceId, s.id)).problems).toEqual([]);
         }
       }),

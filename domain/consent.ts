@@ -17,6 +17,7 @@ import {
   writeConsent,
 } from '@/db/queries/consent';
 import type { Channel, ConsentEvent, EvidenceData, GlobalOptOuts, Source } from '@/db/schema';
+import { DomainError } from './errors';
 import {
   type EventBody,
   emptyState,
@@ -27,7 +28,13 @@ import {
   type SubscriberState,
   subscriptionKey,
 } from './ledger';
-import { type CategoryInfo, type ConsentChange, computeTransitions, type Refusal } from './transitions';
+import { spendToken } from './signing-keys';
+import {
+  type CategoryInfo,
+  type ConsentChange,
+  computeTransitions,
+  type Refusal,
+} from './transitions';
 
 /**
  * The one door (DESIGN.md rule 1). Every consent change, from every surface, comes through
@@ -143,12 +150,20 @@ export async function applyConsent(input: ApplyInput, database?: Db): Promise<It
         writes.events.push({ ...unsigned, evidenceId, hash });
         prevHash = hash;
       }
-      writes.subscriptions.push(...subscriptionWrites(input.workspaceId, item.subscriberId, outcome.events, state, now));
+      writes.subscriptions.push(
+        ...subscriptionWrites(input.workspaceId, item.subscriberId, outcome.events, state, now),
+      );
       writes.subscribers.push(subscriberWrite(item.subscriberId, seq, prevHash, state));
       writes.outbox.push({
         workspaceId: input.workspaceId,
         kind: 'consent.changed',
-        payload: { subscriberId: item.subscriberId, changeId, source: input.source, fromSeq: subscriber.lastSeq + 1, toSeq: seq },
+        payload: {
+          subscriberId: item.subscriberId,
+          changeId,
+          source: input.source,
+          fromSeq: subscriber.lastSeq + 1,
+          toSeq: seq,
+        },
       });
       pending.push({ subscriberId: item.subscriberId, changeId, count: outcome.events.length });
       results.push({ subscriberId: item.subscriberId, ok: true, changeId, events: [] });
@@ -182,7 +197,9 @@ export async function applyConsentFor(
       restore: input.restore,
       now: input.now,
       within: input.within,
-      items: [{ subscriberId: input.subscriberId, changes: input.changes, evidence: input.evidence }],
+      items: [
+        { subscriberId: input.subscriberId, changes: input.changes, evidence: input.evidence },
+      ],
     },
     database,
   );
@@ -190,20 +207,33 @@ export async function applyConsentFor(
 }
 
 /**
- * Restores exactly the state before one change (an opt-out's undo). The caller has verified and
- * spent the single-use undo token bound to `changeId`.
+ * Restores exactly the state before one change (an opt-out's undo). The caller has verified the
+ * undo token bound to `changeId`; its `jti` is spent in the same transaction as the restore, so a
+ * failed undo leaves the link usable and two clicks restore once.
  */
 export async function undoChange(
-  input: { workspaceId: string; subscriberId: string; changeId: string; source: Source; evidence?: EvidenceData },
+  input: {
+    workspaceId: string;
+    subscriberId: string;
+    changeId: string;
+    source: Source;
+    evidence?: EvidenceData;
+    jti: string;
+  },
   database?: Db,
 ): Promise<ItemResult> {
   const dbh = database ?? (await getDb());
   const events = await loadChange(dbh, input.workspaceId, input.changeId);
   if (events.length === 0 || events.some((e) => e.subscriberId !== input.subscriberId)) {
-    return { subscriberId: input.subscriberId, ok: false, refusals: [{ index: 0, reason: 'not_subscribed', message: 'Nothing to undo.' }] };
+    return {
+      subscriberId: input.subscriberId,
+      ok: false,
+      refusals: [{ index: 0, reason: 'not_subscribed', message: 'Nothing to undo.' }],
+    };
   }
   const changes: ConsentChange[] = [];
-  for (const event of [...events].reverse()) changes.push(...restoringChanges(event as unknown as EventBody));
+  for (const event of [...events].reverse())
+    changes.push(...restoringChanges(event as unknown as EventBody));
   return applyConsentFor(
     {
       workspaceId: input.workspaceId,
@@ -212,6 +242,11 @@ export async function undoChange(
       restore: true,
       changes,
       evidence: { ...input.evidence, undoOf: input.changeId },
+      within: async (tx) => {
+        if (!(await spendToken(tx, { workspaceId: input.workspaceId, jti: input.jti }))) {
+          throw new DomainError('conflict', 'This undo link was already used.');
+        }
+      },
     },
     dbh,
   );
@@ -220,12 +255,23 @@ export async function undoChange(
 function restoringChanges(event: EventBody): ConsentChange[] {
   switch (event.type) {
     case 'subscription':
-      return [{ type: 'restore_subscription', category: event.categoryId, channel: event.channel, value: event.before }];
+      return [
+        {
+          type: 'restore_subscription',
+          category: event.categoryId,
+          channel: event.channel,
+          value: event.before,
+        },
+      ];
     case 'pause':
-      return event.before.until ? [{ type: 'pause', until: new Date(event.before.until) }] : [{ type: 'resume' }];
+      return event.before.until
+        ? [{ type: 'pause', until: new Date(event.before.until) }]
+        : [{ type: 'resume' }];
     case 'global_opt_out': {
       const scope = event.channel ?? 'all';
-      return event.before.optedOut ? [{ type: 'global_opt_out', channel: scope }] : [{ type: 'global_opt_in', channel: scope }];
+      return event.before.optedOut
+        ? [{ type: 'global_opt_out', channel: scope }]
+        : [{ type: 'global_opt_in', channel: scope }];
     }
     case 'keyword_block':
       return [{ type: 'keyword_block', channel: event.channel, blocked: event.before.blocked }];
@@ -276,7 +322,8 @@ function stateFromProjection(s: LockedSubscriber): SubscriberState {
   const state = emptyState();
   state.pause = { until: s.pausedUntil ? s.pausedUntil.toISOString() : null, own: s.pauseOwn };
   for (const [scope, value] of Object.entries(s.globalOptOuts)) {
-    if (value) state.globalOptOuts.set(scope as Channel | 'all', { optedOut: true, own: value.own });
+    if (value)
+      state.globalOptOuts.set(scope as Channel | 'all', { optedOut: true, own: value.own });
   }
   state.keywordBlocks = new Set(s.keywordBlocks);
   state.doNotSell = s.doNotSell;
@@ -311,9 +358,15 @@ function subscriptionWrites(
   return [...touched.values()];
 }
 
-function subscriberWrite(id: string, lastSeq: number, headHash: string, state: SubscriberState): SubscriberWrite {
+function subscriberWrite(
+  id: string,
+  lastSeq: number,
+  headHash: string,
+  state: SubscriberState,
+): SubscriberWrite {
   const globalOptOuts: GlobalOptOuts = {};
-  for (const [scope, value] of state.globalOptOuts) if (value.optedOut) globalOptOuts[scope] = { own: value.own };
+  for (const [scope, value] of state.globalOptOuts)
+    if (value.optedOut) globalOptOuts[scope] = { own: value.own };
   return {
     id,
     lastSeq,
@@ -328,14 +381,22 @@ function subscriberWrite(id: string, lastSeq: number, headHash: string, state: S
 }
 
 /** The projection as the ledger alone says it should be. */
-export async function stateFromLedger(workspaceId: string, subscriberId: string, database?: Db): Promise<SubscriberState> {
+export async function stateFromLedger(
+  workspaceId: string,
+  subscriberId: string,
+  database?: Db,
+): Promise<SubscriberState> {
   const dbh = database ?? (await getDb());
   const events = await loadEvents(dbh, workspaceId, [subscriberId]);
   return foldEvents(events as unknown as EventBody[]);
 }
 
 /** Recomputes the projection of the given subscribers from the ledger, under their row locks. */
-export async function rebuildProjection(workspaceId: string, subscriberIds: string[], database?: Db): Promise<void> {
+export async function rebuildProjection(
+  workspaceId: string,
+  subscriberIds: string[],
+  database?: Db,
+): Promise<void> {
   const dbh = database ?? (await getDb());
   await dbh.transaction(async (tx) => {
     const locked = await lockSubscribers(tx, workspaceId, subscriberIds);
@@ -350,11 +411,24 @@ export async function rebuildProjection(workspaceId: string, subscriberIds: stri
       const state = foldEvents(grouped.get(s.id) ?? []);
       for (const [key, value] of state.subscriptions) {
         const [categoryId, channel] = key.split(':') as [string, Channel];
-        subs.push({ workspaceId, subscriberId: s.id, categoryId, channel, ...value, updatedAt: now });
+        subs.push({
+          workspaceId,
+          subscriberId: s.id,
+          categoryId,
+          channel,
+          ...value,
+          updatedAt: now,
+        });
       }
       rows.push(subscriberWrite(s.id, s.lastSeq, s.headHash, state));
     }
     await replaceSubscriptions(tx, workspaceId, ids, subs);
-    await writeConsent(tx, { evidence: [], events: [], subscriptions: [], subscribers: rows, outbox: [] });
+    await writeConsent(tx, {
+      evidence: [],
+      events: [],
+      subscriptions: [],
+      subscribers: rows,
+      outbox: [],
+    });
   });
 }

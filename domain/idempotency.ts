@@ -32,22 +32,42 @@ export async function claim(
   const row = await findIdempotencyKey(dbh, input.workspaceId, input.key);
   if (!row) return claim(input, dbh); // Released between our insert and read: try again.
   if (row.requestHash !== input.requestHash) {
-    throw new DomainError('idempotency_mismatch', 'This Idempotency-Key was used with a different request body.');
+    throw new DomainError(
+      'idempotency_mismatch',
+      'This Idempotency-Key was used with a different request body.',
+    );
   }
-  if (row.state === 'done') return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody };
-  if (await retakeStaleIdempotencyKey(dbh, input.workspaceId, input.key, new Date(Date.now() - STALE_MS))) {
+  if (row.state === 'done')
+    return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody };
+  if (
+    await retakeStaleIdempotencyKey(
+      dbh,
+      input.workspaceId,
+      input.key,
+      new Date(Date.now() - STALE_MS),
+    )
+  ) {
     return { kind: 'claimed' };
   }
-  throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry shortly.');
+  throw new DomainError(
+    'idempotency_in_progress',
+    'A request with this Idempotency-Key is still running; retry shortly.',
+  );
 }
 
 /** Records the answer; called inside the transaction that made the change, so both commit together. */
-export function complete(database: DbOrTx, input: { workspaceId: string; key: string; status: number; body: unknown }) {
+export function complete(
+  database: DbOrTx,
+  input: { workspaceId: string; key: string; status: number; body: unknown },
+) {
   return completeIdempotencyKey(database, input);
 }
 
 /** Frees the key after a failure that changed nothing, so the client may retry. */
-export async function release(input: { workspaceId: string; key: string }, database?: Db): Promise<void> {
+export async function release(
+  input: { workspaceId: string; key: string },
+  database?: Db,
+): Promise<void> {
   const dbh = database ?? (await getDb());
   await releaseIdempotencyKey(dbh, input.workspaceId, input.key);
 }

@@ -18,10 +18,28 @@ export type FlagValue = { value: boolean };
 
 /** What one event changed. `channel: null` on a global opt-out means every channel. */
 export type EventBody =
-  | { type: 'subscription'; categoryId: string; channel: Channel; before: SubscriptionValue; after: SubscriptionValue }
+  | {
+      type: 'subscription';
+      categoryId: string;
+      channel: Channel;
+      before: SubscriptionValue;
+      after: SubscriptionValue;
+    }
   | { type: 'pause'; categoryId: null; channel: null; before: PauseValue; after: PauseValue }
-  | { type: 'global_opt_out'; categoryId: null; channel: Channel | null; before: OptOutValue; after: OptOutValue }
-  | { type: 'keyword_block'; categoryId: null; channel: Channel; before: BlockValue; after: BlockValue }
+  | {
+      type: 'global_opt_out';
+      categoryId: null;
+      channel: Channel | null;
+      before: OptOutValue;
+      after: OptOutValue;
+    }
+  | {
+      type: 'keyword_block';
+      categoryId: null;
+      channel: Channel;
+      before: BlockValue;
+      after: BlockValue;
+    }
   | { type: 'do_not_sell'; categoryId: null; channel: null; before: FlagValue; after: FlagValue }
   | { type: 'erasure'; categoryId: null; channel: null; before: FlagValue; after: FlagValue };
 
@@ -99,9 +117,12 @@ export function verifyChain(input: {
   const problems: ChainProblem[] = [];
   let prev = '';
   input.events.forEach((event, index) => {
-    if (event.seq !== index + 1) problems.push({ seq: event.seq, problem: `expected seq ${index + 1}` });
-    if (event.prevHash !== prev) problems.push({ seq: event.seq, problem: 'does not link to the previous event' });
-    if (eventHash(event) !== event.hash) problems.push({ seq: event.seq, problem: 'hash does not match its content' });
+    if (event.seq !== index + 1)
+      problems.push({ seq: event.seq, problem: `expected seq ${index + 1}` });
+    if (event.prevHash !== prev)
+      problems.push({ seq: event.seq, problem: 'does not link to the previous event' });
+    if (eventHash(event) !== event.hash)
+      problems.push({ seq: event.seq, problem: 'hash does not match its content' });
     const evidenceId = input.evidenceIds.get(event.seq);
     const ev = evidenceId ? input.evidence.get(evidenceId) : undefined;
     if (ev && evidenceDigest(ev.salt, ev.data) !== event.evidenceDigest) {
@@ -111,7 +132,10 @@ export function verifyChain(input: {
   });
   const last = input.events.at(-1);
   if ((last?.seq ?? 0) !== input.head.seq || (last?.hash ?? '') !== input.head.hash) {
-    problems.push({ seq: last?.seq ?? 0, problem: 'chain head differs from the subscriber record' });
+    problems.push({
+      seq: last?.seq ?? 0,
+      problem: 'chain head differs from the subscriber record',
+    });
   }
   return problems;
 }
@@ -141,7 +165,11 @@ export function emptyState(): SubscriberState {
   };
 }
 
-export const NO_SUBSCRIPTION: SubscriptionValue = { status: 'none', frequency: null, ownOptOut: false };
+export const NO_SUBSCRIPTION: SubscriptionValue = {
+  status: 'none',
+  frequency: null,
+  ownOptOut: false,
+};
 export const NOT_OPTED_OUT: OptOutValue = { optedOut: false, own: false };
 
 /** Applies one event's `after` to a state: the rebuild is this, folded over the ledger. */

@@ -1,8 +1,8 @@
 import type { Db } from '@/db/client';
 import type { Channel, Workspace } from '@/db/schema';
 import { config } from '@/platform/config';
-import { DomainError } from './errors';
 import { findCheckCategory } from './check';
+import { DomainError } from './errors';
 import { issueLink } from './signing-keys';
 
 /**
@@ -34,15 +34,24 @@ export function oneClickPath(token: string): string {
 }
 
 export async function buildLinks(
-  input: { workspace: Pick<Workspace, 'id' | 'settings'>; subscriberId: string; category?: string; channel?: Channel },
+  input: {
+    workspace: Pick<Workspace, 'id' | 'settings'>;
+    subscriberId: string;
+    category?: string;
+    channel?: Channel;
+  },
   database?: Db,
 ): Promise<Links> {
   let categoryId: string | null = null;
   if (input.category) {
     const category = await findCheckCategory(input.workspace.id, input.category, database);
-    if (!category) throw new DomainError('validation', `No category "${input.category}" in this workspace.`);
+    if (!category)
+      throw new DomainError('validation', `No category "${input.category}" in this workspace.`);
     if (input.channel && !category.channels.includes(input.channel)) {
-      throw new DomainError('validation', `Category "${input.category}" is not offered on ${input.channel}.`);
+      throw new DomainError(
+        'validation',
+        `Category "${input.category}" is not offered on ${input.channel}.`,
+      );
     }
     categoryId = category.id;
   }
@@ -60,6 +69,9 @@ export async function buildLinks(
     preferencesUrl: `${origin}${preferencesPath(preferences)}`,
     unsubscribeUrl: `${origin}${unsubscribePath(unsubscribe)}`,
     oneClickUrl,
-    headers: { 'List-Unsubscribe': `<${oneClickUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: {
+      'List-Unsubscribe': `<${oneClickUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
   };
 }

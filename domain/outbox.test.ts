@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeDb, db } from '@/db/client';
 import { findJob, insertJobs } from '@/db/queries/outbox';
-import { backoffMs, type Job, PermanentJobError, registerJobHandler, runOutboxOnce, startOutboxWorker } from './outbox';
+import {
+  backoffMs,
+  type Job,
+  PermanentJobError,
+  registerJobHandler,
+  runOutboxOnce,
+  startOutboxWorker,
+} from './outbox';
 
 afterAll(() => closeDb());
 const cleanups: (() => void)[] = [];
@@ -47,7 +54,11 @@ describe('outbox worker', () => {
     const [job] = await enqueue(k);
     const dbh = await db();
     await runOutboxOnce({ workerId: 'w', backoffBaseMs: 1, backoffCapMs: 2 });
-    expect(await findJob(dbh, job!.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'boom 1' });
+    expect(await findJob(dbh, job!.id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'boom 1',
+    });
     for (let i = 0; i < 20 && calls < 3; i++) {
       await new Promise((r) => setTimeout(r, 10));
       await runOutboxOnce({ workerId: 'w', backoffBaseMs: 1, backoffCapMs: 2 });
@@ -57,17 +68,23 @@ describe('outbox worker', () => {
 
   it('gives up after the last attempt, and at once on a permanent error', async () => {
     const k = kind();
-    cleanups.push(registerJobHandler(k, async (job) => {
-      if (job.payload.n === 0) throw new PermanentJobError('bad address');
-      throw new Error('still down');
-    }));
+    cleanups.push(
+      registerJobHandler(k, async (job) => {
+        if (job.payload.n === 0) throw new PermanentJobError('bad address');
+        throw new Error('still down');
+      }),
+    );
     const [permanent, flaky] = await enqueue(k, 2);
     const dbh = await db();
     for (let i = 0; i < 10; i++) {
       await runOutboxOnce({ workerId: 'w', maxAttempts: 3, backoffBaseMs: 1, backoffCapMs: 1 });
       await new Promise((r) => setTimeout(r, 5));
     }
-    expect(await findJob(dbh, permanent!.id)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'bad address' });
+    expect(await findJob(dbh, permanent!.id)).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: 'bad address',
+    });
     expect(await findJob(dbh, flaky!.id)).toMatchObject({ status: 'dead', attempts: 3 });
   });
 
@@ -89,7 +106,11 @@ describe('outbox worker', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await runOutboxOnce({ workerId: 'other', leaseMs: 200 })).toBe(1);
     expect(runs).toEqual([job?.id, job?.id]);
-    expect(await findJob(await db(), job!.id)).toMatchObject({ status: 'done', lockedBy: 'other', attempts: 2 });
+    expect(await findJob(await db(), job!.id)).toMatchObject({
+      status: 'done',
+      lockedBy: 'other',
+      attempts: 2,
+    });
   });
 
   it('leaves kinds without a handler queued and untouched', async () => {
@@ -110,7 +131,8 @@ describe('outbox worker', () => {
     const jobs = await enqueue(k, 40);
     const a = startOutboxWorker({ workerId: 'a', idleMs: 10, batch: 5 });
     const b = startOutboxWorker({ workerId: 'b', idleMs: 10, batch: 5 });
-    for (let i = 0; i < 200 && runs.size < jobs.length; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && runs.size < jobs.length; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await Promise.all([a.stop(), b.stop()]);
     expect(runs.size).toBe(40);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);

@@ -9,7 +9,13 @@ import { claimJobs, markJobDone, markJobFailed } from '@/db/queries/outbox';
  * mid-I/O), so handlers de-duplicate on the job id, which is stable.
  */
 
-export type Job = { id: string; workspaceId: string | null; kind: string; payload: Record<string, unknown>; attempts: number };
+export type Job = {
+  id: string;
+  workspaceId: string | null;
+  kind: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+};
 export type JobHandler = (job: Job) => Promise<void>;
 
 /** A failure that retrying cannot fix: the job is marked dead at once. */
@@ -42,7 +48,12 @@ export type WorkerOptions = {
   backoffCapMs?: number;
 };
 
-export function backoffMs(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random = Math.random,
+): number {
   const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
 }
@@ -54,7 +65,12 @@ export async function runOutboxOnce(options: WorkerOptions = {}, database?: Db):
   const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 12;
   const registry = handlers();
-  const jobs = await claimJobs(dbh, { kinds: [...registry.keys()], limit: options.batch ?? 20, leaseMs, workerId });
+  const jobs = await claimJobs(dbh, {
+    kinds: [...registry.keys()],
+    limit: options.batch ?? 20,
+    leaseMs,
+    workerId,
+  });
   await Promise.all(
     jobs.map(async (job) => {
       const handler = registry.get(job.kind);
@@ -65,7 +81,11 @@ export async function runOutboxOnce(options: WorkerOptions = {}, database?: Db):
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const last = error instanceof PermanentJobError || job.attempts >= maxAttempts;
-        const delay = backoffMs(job.attempts, options.backoffBaseMs ?? 5_000, options.backoffCapMs ?? 3_600_000);
+        const delay = backoffMs(
+          job.attempts,
+          options.backoffBaseMs ?? 5_000,
+          options.backoffCapMs ?? 3_600_000,
+        );
         await markJobFailed(dbh, {
           id: job.id,
           workerId,
@@ -81,7 +101,9 @@ export async function runOutboxOnce(options: WorkerOptions = {}, database?: Db):
 export type RunningWorker = { stop: () => Promise<void>; workerId: string };
 
 /** Polls until stopped; periodic tasks (checkpoints) run on their own timers beside it. */
-export function startOutboxWorker(options: WorkerOptions & { idleMs?: number; onError?: (e: unknown) => void } = {}): RunningWorker {
+export function startOutboxWorker(
+  options: WorkerOptions & { idleMs?: number; onError?: (e: unknown) => void } = {},
+): RunningWorker {
   const workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   let stopped = false;
   let wake: (() => void) | undefined;

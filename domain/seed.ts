@@ -1,5 +1,10 @@
 import { type Db, db as getDb } from '@/db/client';
-import { findWorkspaceBySlug, insertConsentTexts, insertForms, upsertCategories } from '@/db/queries/workspaces';
+import {
+  findWorkspaceBySlug,
+  insertConsentTexts,
+  insertForms,
+  upsertCategories,
+} from '@/db/queries/workspaces';
 import type { NewCategory, Workspace } from '@/db/schema';
 import { applyConsentFor } from './consent';
 import { upsertSubscriber } from './subscribers';
@@ -40,8 +45,14 @@ const CATEGORIES: Omit<NewCategory, 'workspaceId'>[] = [
     texts: {
       en: { name: 'Product news', description: 'New products and features, a few times a month.' },
       es: { name: 'Novedades', description: 'Nuevos productos y funciones, pocas veces al mes.' },
-      fr: { name: 'Nouveautés', description: 'Nouveaux produits et fonctions, quelques fois par mois.' },
-      de: { name: 'Produktneuheiten', description: 'Neue Produkte und Funktionen, ein paar Mal im Monat.' },
+      fr: {
+        name: 'Nouveautés',
+        description: 'Nouveaux produits et fonctions, quelques fois par mois.',
+      },
+      de: {
+        name: 'Produktneuheiten',
+        description: 'Neue Produkte und Funktionen, ein paar Mal im Monat.',
+      },
     },
   },
   {
@@ -52,9 +63,15 @@ const CATEGORIES: Omit<NewCategory, 'workspaceId'>[] = [
     defaultFrequency: 'instant',
     position: 3,
     texts: {
-      en: { name: 'Order updates', description: 'Receipts, shipping and delivery notices. Always on.' },
+      en: {
+        name: 'Order updates',
+        description: 'Receipts, shipping and delivery notices. Always on.',
+      },
       es: { name: 'Estado de pedidos', description: 'Recibos, envíos y entregas. Siempre activo.' },
-      fr: { name: 'Suivi de commande', description: 'Reçus, expédition et livraison. Toujours actif.' },
+      fr: {
+        name: 'Suivi de commande',
+        description: 'Reçus, expédition et livraison. Toujours actif.',
+      },
       de: { name: 'Bestellstatus', description: 'Belege, Versand- und Zustellinfos. Immer aktiv.' },
     },
   },
@@ -64,7 +81,7 @@ const CONSENT_TEXT_KEY = 'marketing-consent';
 const CONSENT_TEXTS: Record<string, string> = {
   en: 'Yes, send me the messages I ticked above. I can opt out or choose fewer at any time with the link in every message.',
   es: 'Sí, envíenme los mensajes que marqué arriba. Puedo darme de baja o elegir menos en cualquier momento con el enlace de cada mensaje.',
-  fr: "Oui, envoyez-moi les messages cochés ci-dessus. Je peux me désinscrire ou en choisir moins à tout moment grâce au lien présent dans chaque message.",
+  fr: 'Oui, envoyez-moi les messages cochés ci-dessus. Je peux me désinscrire ou en choisir moins à tout moment grâce au lien présent dans chaque message.',
   de: 'Ja, sendet mir die oben angekreuzten Nachrichten. Ich kann mich jederzeit über den Link in jeder Nachricht abmelden oder weniger wählen.',
 };
 
@@ -105,7 +122,13 @@ export async function seedDemo(database?: Db): Promise<SeedResult> {
   );
   await insertConsentTexts(
     dbh,
-    Object.entries(CONSENT_TEXTS).map(([locale, body]) => ({ workspaceId, key: CONSENT_TEXT_KEY, locale, version: 1, body })),
+    Object.entries(CONSENT_TEXTS).map(([locale, body]) => ({
+      workspaceId,
+      key: CONSENT_TEXT_KEY,
+      locale,
+      version: 1,
+      body,
+    })),
   );
   await insertForms(dbh, [
     {
@@ -117,7 +140,10 @@ export async function seedDemo(database?: Db): Promise<SeedResult> {
       channels: ['email'],
       consentTextKey: CONSENT_TEXT_KEY,
       doubleOptIn: { email: true },
-      successMessage: { en: 'Almost done: check your inbox to confirm.', es: 'Casi listo: revisa tu correo para confirmar.' },
+      successMessage: {
+        en: 'Almost done: check your inbox to confirm.',
+        es: 'Casi listo: revisa tu correo para confirmar.',
+      },
       allowedOrigins: DEMO_ORIGINS,
     },
     {
@@ -129,11 +155,18 @@ export async function seedDemo(database?: Db): Promise<SeedResult> {
       channels: ['email', 'sms'],
       consentTextKey: CONSENT_TEXT_KEY,
       doubleOptIn: { email: true, sms: true },
-      successMessage: { en: 'Thanks! Confirm from your inbox or phone.', es: '¡Gracias! Confirma desde tu correo o teléfono.' },
+      successMessage: {
+        en: 'Thanks! Confirm from your inbox or phone.',
+        es: '¡Gracias! Confirma desde tu correo o teléfono.',
+      },
       allowedOrigins: DEMO_ORIGINS,
     },
   ]);
-  const { subscriber } = await upsertSubscriber(workspaceId, { email: DEMO_EMAIL, locale: 'en' }, dbh);
+  const { subscriber } = await upsertSubscriber(
+    workspaceId,
+    { email: DEMO_EMAIL, locale: 'en' },
+    dbh,
+  );
   await applyConsentFor(
     {
       workspaceId,

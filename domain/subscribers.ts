@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { type Db, db as getDb } from '@/db/client';
 import {
   findSubscriberById,
@@ -7,7 +8,6 @@ import {
   type SubscriberRow,
   updateSubscriberKeys,
 } from '@/db/queries/subscribers';
-import { z } from 'zod';
 import { DomainError } from './errors';
 
 /** Addresses are compared lower-cased and trimmed; phones must be E.164. */
@@ -114,7 +114,8 @@ export async function upsertSubscriber(
 
 function changedKeys(existing: SubscriberRow, input: SubscriberUpsert) {
   const changes: Partial<SubscriberUpsert> = {};
-  if (input.externalId && input.externalId !== existing.externalId) changes.externalId = input.externalId;
+  if (input.externalId && input.externalId !== existing.externalId)
+    changes.externalId = input.externalId;
   if (input.email && input.email !== existing.email) changes.email = input.email;
   if (input.phone && input.phone !== existing.phone) changes.phone = input.phone;
   if (input.locale && input.locale !== existing.locale) changes.locale = input.locale;

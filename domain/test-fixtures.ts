@@ -42,7 +42,10 @@ export async function makeWorkspace(prefix = 'test') {
   return { workspace, workspaceId: workspace.id, categoryIds };
 }
 
-export async function makeSubscriber(workspaceId: string, email = `${randomUUID().slice(0, 8)}@example.com`) {
+export async function makeSubscriber(
+  workspaceId: string,
+  email = `${randomUUID().slice(0, 8)}@example.com`,
+) {
   const { subscriber } = await upsertSubscriber(workspaceId, { email });
   return subscriber;
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Source } from '@/db/schema';
 import { emptyState, type SubscriberState, subscriptionKey } from './ledger';
-import { type CategoryInfo, type ConsentChange, computeTransitions, type TransitionContext } from './transitions';
+import {
+  type CategoryInfo,
+  type ConsentChange,
+  computeTransitions,
+  type TransitionContext,
+} from './transitions';
 
 const promotions: CategoryInfo = {
   id: 'c-promo',
@@ -31,20 +36,36 @@ const categories = new Map<string, CategoryInfo>(
 const now = new Date('2026-11-23T12:00:00Z');
 const PROMO_EMAIL = subscriptionKey('c-promo', 'email');
 
-function run(state: SubscriberState, changes: ConsentChange[], source: Source, extra: Partial<TransitionContext> = {}) {
+function run(
+  state: SubscriberState,
+  changes: ConsentChange[],
+  source: Source,
+  extra: Partial<TransitionContext> = {},
+) {
   return computeTransitions(state, changes, { source, now, categories, ...extra });
 }
-const sub = (status: 'subscribed' | 'unsubscribed' | 'pending', frequency?: 'instant' | 'weekly' | 'monthly') =>
+const sub = (
+  status: 'subscribed' | 'unsubscribed' | 'pending',
+  frequency?: 'instant' | 'weekly' | 'monthly',
+) =>
   ({ type: 'subscription', category: 'promotions', channel: 'email', status, frequency }) as const;
 
 function subscribedState(): SubscriberState {
   const state = emptyState();
-  state.subscriptions.set(PROMO_EMAIL, { status: 'subscribed', frequency: 'instant', ownOptOut: false });
+  state.subscriptions.set(PROMO_EMAIL, {
+    status: 'subscribed',
+    frequency: 'instant',
+    ownOptOut: false,
+  });
   return state;
 }
 function ownOptedOutState(): SubscriberState {
   const state = emptyState();
-  state.subscriptions.set(PROMO_EMAIL, { status: 'unsubscribed', frequency: 'instant', ownOptOut: true });
+  state.subscriptions.set(PROMO_EMAIL, {
+    status: 'unsubscribed',
+    frequency: 'instant',
+    ownOptOut: true,
+  });
   return state;
 }
 
@@ -66,7 +87,11 @@ describe('subscription transitions', () => {
 
   it("records the subscriber's own opt-out as theirs", () => {
     const r = run(subscribedState(), [sub('unsubscribed')], 'one_click');
-    expect(r.events[0]?.after).toEqual({ status: 'unsubscribed', frequency: 'instant', ownOptOut: true });
+    expect(r.events[0]?.after).toEqual({
+      status: 'unsubscribed',
+      frequency: 'instant',
+      ownOptOut: true,
+    });
   });
 
   it('an opt-out by the business is not the subscriber own', () => {
@@ -76,7 +101,11 @@ describe('subscription transitions', () => {
 
   it('starts double opt-in as pending', () => {
     const r = run(emptyState(), [sub('pending', 'weekly')], 'embed_form');
-    expect(r.events[0]?.after).toEqual({ status: 'pending', frequency: 'weekly', ownOptOut: false });
+    expect(r.events[0]?.after).toEqual({
+      status: 'pending',
+      frequency: 'weekly',
+      ownOptOut: false,
+    });
   });
 
   it('pending over an active subscription changes nothing', () => {
@@ -85,49 +114,105 @@ describe('subscription transitions', () => {
 
   it('confirms pending through double opt-in', () => {
     const state = emptyState();
-    state.subscriptions.set(PROMO_EMAIL, { status: 'pending', frequency: 'weekly', ownOptOut: true });
+    state.subscriptions.set(PROMO_EMAIL, {
+      status: 'pending',
+      frequency: 'weekly',
+      ownOptOut: true,
+    });
     const r = run(state, [sub('subscribed')], 'double_opt_in');
-    expect(r.events[0]?.after).toEqual({ status: 'subscribed', frequency: 'weekly', ownOptOut: false });
+    expect(r.events[0]?.after).toEqual({
+      status: 'subscribed',
+      frequency: 'weekly',
+      ownOptOut: false,
+    });
   });
 
   it('expires a pending consent back to what it was', () => {
     const state = emptyState();
-    state.subscriptions.set(PROMO_EMAIL, { status: 'pending', frequency: 'instant', ownOptOut: false });
-    const r = run(state, [{ type: 'expire_pending', category: 'promotions', channel: 'email' }], 'expiry');
+    state.subscriptions.set(PROMO_EMAIL, {
+      status: 'pending',
+      frequency: 'instant',
+      ownOptOut: false,
+    });
+    const r = run(
+      state,
+      [{ type: 'expire_pending', category: 'promotions', channel: 'email' }],
+      'expiry',
+    );
     expect(r.events[0]?.after).toMatchObject({ status: 'none' });
     const own = ownOptedOutState();
-    own.subscriptions.set(PROMO_EMAIL, { status: 'pending', frequency: 'instant', ownOptOut: true });
-    expect(run(own, [{ type: 'expire_pending', category: 'promotions', channel: 'email' }], 'expiry').events[0]?.after).toMatchObject({
+    own.subscriptions.set(PROMO_EMAIL, {
+      status: 'pending',
+      frequency: 'instant',
+      ownOptOut: true,
+    });
+    expect(
+      run(own, [{ type: 'expire_pending', category: 'promotions', channel: 'email' }], 'expiry')
+        .events[0]?.after,
+    ).toMatchObject({
       status: 'unsubscribed',
     });
   });
 
   it('opts down: a lower frequency on an active subscription', () => {
-    const r = run(subscribedState(), [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'monthly' }], 'preference_center');
-    expect(r.events[0]).toMatchObject({ before: { frequency: 'instant' }, after: { status: 'subscribed', frequency: 'monthly' } });
+    const r = run(
+      subscribedState(),
+      [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'monthly' }],
+      'preference_center',
+    );
+    expect(r.events[0]).toMatchObject({
+      before: { frequency: 'instant' },
+      after: { status: 'subscribed', frequency: 'monthly' },
+    });
   });
 
   it('refuses a frequency the category does not offer', () => {
-    const r = run(subscribedState(), [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'daily' }], 'api');
+    const r = run(
+      subscribedState(),
+      [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'daily' }],
+      'api',
+    );
     expect(r.refusals.map((x) => x.reason)).toEqual(['invalid_frequency']);
   });
 
   it('refuses a frequency change without a subscription', () => {
-    const r = run(emptyState(), [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'monthly' }], 'api');
+    const r = run(
+      emptyState(),
+      [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'monthly' }],
+      'api',
+    );
     expect(r.refusals.map((x) => x.reason)).toEqual(['not_subscribed']);
   });
 
   it('refuses unknown and archived categories and channels a category does not offer', () => {
-    expect(run(emptyState(), [{ ...sub('subscribed'), category: 'nope' }], 'api').refusals[0]?.reason).toBe('unknown_category');
-    expect(run(emptyState(), [{ ...sub('subscribed'), category: 'old' }], 'api').refusals[0]?.reason).toBe('unknown_category');
     expect(
-      run(emptyState(), [{ type: 'subscription', category: 'order-updates', channel: 'push', status: 'unsubscribed' }], 'api')
-        .refusals[0]?.reason,
+      run(emptyState(), [{ ...sub('subscribed'), category: 'nope' }], 'api').refusals[0]?.reason,
+    ).toBe('unknown_category');
+    expect(
+      run(emptyState(), [{ ...sub('subscribed'), category: 'old' }], 'api').refusals[0]?.reason,
+    ).toBe('unknown_category');
+    expect(
+      run(
+        emptyState(),
+        [
+          {
+            type: 'subscription',
+            category: 'order-updates',
+            channel: 'push',
+            status: 'unsubscribed',
+          },
+        ],
+        'api',
+      ).refusals[0]?.reason,
     ).toBe('unsupported_channel');
   });
 
   it('refuses every change of the request when one is refused (no partial write)', () => {
-    const r = run(emptyState(), [sub('subscribed'), { ...sub('subscribed'), category: 'nope' }], 'api');
+    const r = run(
+      emptyState(),
+      [sub('subscribed'), { ...sub('subscribed'), category: 'nope' }],
+      'api',
+    );
     expect(r.events).toEqual([]);
     expect(r.refusals).toHaveLength(1);
     expect(r.refusals[0]?.index).toBe(1);
@@ -136,11 +221,26 @@ describe('subscription transitions', () => {
 
 describe('transactional categories', () => {
   it('refuse an opt-out', () => {
-    const r = run(emptyState(), [{ type: 'subscription', category: 'order-updates', channel: 'email', status: 'unsubscribed' }], 'one_click');
+    const r = run(
+      emptyState(),
+      [
+        {
+          type: 'subscription',
+          category: 'order-updates',
+          channel: 'email',
+          status: 'unsubscribed',
+        },
+      ],
+      'one_click',
+    );
     expect(r.refusals[0]?.reason).toBe('transactional');
   });
   it('need no opt-in: subscribing changes nothing', () => {
-    const r = run(emptyState(), [{ type: 'subscription', category: 'order-updates', channel: 'email', status: 'subscribed' }], 'api');
+    const r = run(
+      emptyState(),
+      [{ type: 'subscription', category: 'order-updates', channel: 'email', status: 'subscribed' }],
+      'api',
+    );
     expect(r).toEqual({ events: [], refusals: [] });
   });
 });
@@ -161,26 +261,44 @@ describe('precedence: the subscriber own opt-out wins (rule 3)', () => {
   }
   it('lets an API or form start a double opt-in that the subscriber must confirm', () => {
     const r = run(ownOptedOutState(), [sub('pending')], 'api');
-    expect(r.events[0]?.after).toEqual({ status: 'pending', frequency: 'instant', ownOptOut: true });
+    expect(r.events[0]?.after).toEqual({
+      status: 'pending',
+      frequency: 'instant',
+      ownOptOut: true,
+    });
     const refused = run(ownOptedOutState(), [sub('pending')], 'import');
     expect(refused.refusals[0]?.reason).toBe('own_opt_out');
   });
   it('lets an import opt in again after an opt-out made by the business', () => {
     const state = emptyState();
-    state.subscriptions.set(PROMO_EMAIL, { status: 'unsubscribed', frequency: null, ownOptOut: false });
+    state.subscriptions.set(PROMO_EMAIL, {
+      status: 'unsubscribed',
+      frequency: null,
+      ownOptOut: false,
+    });
     expect(run(state, [sub('subscribed')], 'import').events).toHaveLength(1);
   });
   it("refuses an API opt-in under the subscriber's own global opt-out of the channel", () => {
     const state = emptyState();
     state.globalOptOuts.set('email', { optedOut: true, own: true });
     expect(run(state, [sub('subscribed')], 'api').refusals[0]?.reason).toBe('own_opt_out');
-    expect(run(state, [{ type: 'global_opt_in', channel: 'email' }], 'admin').refusals[0]?.reason).toBe('own_opt_out');
-    expect(run(state, [{ type: 'global_opt_in', channel: 'email' }], 'preference_center').events).toHaveLength(1);
+    expect(
+      run(state, [{ type: 'global_opt_in', channel: 'email' }], 'admin').refusals[0]?.reason,
+    ).toBe('own_opt_out');
+    expect(
+      run(state, [{ type: 'global_opt_in', channel: 'email' }], 'preference_center').events,
+    ).toHaveLength(1);
   });
   it('an own opt-out over a business opt-out is recorded (it changes who owns it)', () => {
     const state = emptyState();
-    state.subscriptions.set(PROMO_EMAIL, { status: 'unsubscribed', frequency: null, ownOptOut: false });
-    expect(run(state, [sub('unsubscribed')], 'unsubscribe_page').events[0]?.after).toMatchObject({ ownOptOut: true });
+    state.subscriptions.set(PROMO_EMAIL, {
+      status: 'unsubscribed',
+      frequency: null,
+      ownOptOut: false,
+    });
+    expect(run(state, [sub('unsubscribed')], 'unsubscribe_page').events[0]?.after).toMatchObject({
+      ownOptOut: true,
+    });
   });
 });
 
@@ -188,16 +306,25 @@ describe('pause and resume', () => {
   const until = new Date('2027-01-01T00:00:00Z');
   it('pauses until a future date', () => {
     const r = run(subscribedState(), [{ type: 'pause', until }], 'preference_center');
-    expect(r.events[0]).toMatchObject({ type: 'pause', after: { until: until.toISOString(), own: true } });
+    expect(r.events[0]).toMatchObject({
+      type: 'pause',
+      after: { until: until.toISOString(), own: true },
+    });
   });
   it('refuses a pause that ends in the past', () => {
-    expect(run(emptyState(), [{ type: 'pause', until: new Date('2020-01-01') }], 'api').refusals[0]?.reason).toBe('invalid_pause');
+    expect(
+      run(emptyState(), [{ type: 'pause', until: new Date('2020-01-01') }], 'api').refusals[0]
+        ?.reason,
+    ).toBe('invalid_pause');
   });
   it('resumes; the business cannot cut short the subscriber own pause', () => {
     const state = emptyState();
     state.pause = { until: until.toISOString(), own: true };
     expect(run(state, [{ type: 'resume' }], 'api').refusals[0]?.reason).toBe('own_opt_out');
-    expect(run(state, [{ type: 'resume' }], 'preference_center').events[0]?.after).toEqual({ until: null, own: false });
+    expect(run(state, [{ type: 'resume' }], 'preference_center').events[0]?.after).toEqual({
+      until: null,
+      own: false,
+    });
   });
   it('resume without a pause writes nothing', () => {
     expect(run(emptyState(), [{ type: 'resume' }], 'preference_center').events).toEqual([]);
@@ -206,18 +333,34 @@ describe('pause and resume', () => {
 
 describe('global opt-outs, keyword blocks, do-not-sell', () => {
   it('opts out of a channel and of everything', () => {
-    const r = run(emptyState(), [{ type: 'global_opt_out', channel: 'sms' }, { type: 'global_opt_out', channel: 'all' }], 'preference_center');
+    const r = run(
+      emptyState(),
+      [
+        { type: 'global_opt_out', channel: 'sms' },
+        { type: 'global_opt_out', channel: 'all' },
+      ],
+      'preference_center',
+    );
     expect(r.events.map((e) => e.channel)).toEqual(['sms', null]);
-    expect(run(emptyState(), [{ type: 'global_opt_in', channel: 'all' }], 'preference_center').events).toEqual([]);
+    expect(
+      run(emptyState(), [{ type: 'global_opt_in', channel: 'all' }], 'preference_center').events,
+    ).toEqual([]);
   });
   it('sets the SMS keyword block only from a keyword', () => {
-    expect(run(emptyState(), [{ type: 'keyword_block', channel: 'sms', blocked: true }], 'sms_keyword').events).toHaveLength(1);
-    expect(run(emptyState(), [{ type: 'keyword_block', channel: 'sms', blocked: true }], 'admin').refusals[0]?.reason).toBe(
-      'keyword_only',
-    );
+    expect(
+      run(emptyState(), [{ type: 'keyword_block', channel: 'sms', blocked: true }], 'sms_keyword')
+        .events,
+    ).toHaveLength(1);
+    expect(
+      run(emptyState(), [{ type: 'keyword_block', channel: 'sms', blocked: true }], 'admin')
+        .refusals[0]?.reason,
+    ).toBe('keyword_only');
     const blocked = emptyState();
     blocked.keywordBlocks.add('sms');
-    expect(run(blocked, [{ type: 'keyword_block', channel: 'sms', blocked: false }], 'sms_keyword').events[0]?.after).toEqual({
+    expect(
+      run(blocked, [{ type: 'keyword_block', channel: 'sms', blocked: false }], 'sms_keyword')
+        .events[0]?.after,
+    ).toEqual({
       blocked: false,
     });
   });
@@ -225,8 +368,12 @@ describe('global opt-outs, keyword blocks, do-not-sell', () => {
     expect(run(emptyState(), [{ type: 'do_not_sell', value: true }], 'gpc').events).toHaveLength(1);
     const state = emptyState();
     state.doNotSell = true;
-    expect(run(state, [{ type: 'do_not_sell', value: false }], 'api').refusals[0]?.reason).toBe('own_opt_out');
-    expect(run(state, [{ type: 'do_not_sell', value: false }], 'preference_center').events).toHaveLength(1);
+    expect(run(state, [{ type: 'do_not_sell', value: false }], 'api').refusals[0]?.reason).toBe(
+      'own_opt_out',
+    );
+    expect(
+      run(state, [{ type: 'do_not_sell', value: false }], 'preference_center').events,
+    ).toHaveLength(1);
   });
   it('refuses an opt-in for an erased subscriber', () => {
     const state = emptyState();
@@ -238,26 +385,54 @@ describe('global opt-outs, keyword blocks, do-not-sell', () => {
 describe('reduce-only power (unsubscribe links)', () => {
   const reduce = { reduceOnly: true };
   it('opts out, opts down and pauses', () => {
-    expect(run(subscribedState(), [sub('unsubscribed')], 'unsubscribe_page', reduce).events).toHaveLength(1);
     expect(
-      run(subscribedState(), [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'monthly' }], 'unsubscribe_page', reduce)
-        .events,
+      run(subscribedState(), [sub('unsubscribed')], 'unsubscribe_page', reduce).events,
     ).toHaveLength(1);
-    expect(run(subscribedState(), [{ type: 'pause', until: new Date('2027-01-01') }], 'unsubscribe_page', reduce).events).toHaveLength(1);
+    expect(
+      run(
+        subscribedState(),
+        [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'monthly' }],
+        'unsubscribe_page',
+        reduce,
+      ).events,
+    ).toHaveLength(1);
+    expect(
+      run(
+        subscribedState(),
+        [{ type: 'pause', until: new Date('2027-01-01') }],
+        'unsubscribe_page',
+        reduce,
+      ).events,
+    ).toHaveLength(1);
   });
   it('never opts in, raises a frequency, resumes or lifts a global opt-out', () => {
-    expect(run(emptyState(), [sub('subscribed')], 'unsubscribe_page', reduce).refusals[0]?.reason).toBe('reduce_only');
-    const monthly = emptyState();
-    monthly.subscriptions.set(PROMO_EMAIL, { status: 'subscribed', frequency: 'monthly', ownOptOut: false });
     expect(
-      run(monthly, [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'instant' }], 'unsubscribe_page', reduce)
-        .refusals[0]?.reason,
+      run(emptyState(), [sub('subscribed')], 'unsubscribe_page', reduce).refusals[0]?.reason,
+    ).toBe('reduce_only');
+    const monthly = emptyState();
+    monthly.subscriptions.set(PROMO_EMAIL, {
+      status: 'subscribed',
+      frequency: 'monthly',
+      ownOptOut: false,
+    });
+    expect(
+      run(
+        monthly,
+        [{ type: 'frequency', category: 'promotions', channel: 'email', frequency: 'instant' }],
+        'unsubscribe_page',
+        reduce,
+      ).refusals[0]?.reason,
     ).toBe('reduce_only');
     const paused = emptyState();
     paused.pause = { until: '2027-01-01T00:00:00.000Z', own: true };
-    expect(run(paused, [{ type: 'resume' }], 'unsubscribe_page', reduce).refusals[0]?.reason).toBe('reduce_only');
+    expect(run(paused, [{ type: 'resume' }], 'unsubscribe_page', reduce).refusals[0]?.reason).toBe(
+      'reduce_only',
+    );
     const out = emptyState();
     out.globalOptOuts.set('all', { optedOut: true, own: true });
-    expect(run(out, [{ type: 'global_opt_in', channel: 'all' }], 'unsubscribe_page', reduce).refusals[0]?.reason).toBe('reduce_only');
+    expect(
+      run(out, [{ type: 'global_opt_in', channel: 'all' }], 'unsubscribe_page', reduce).refusals[0]
+        ?.reason,
+    ).toBe('reduce_only');
   });
 });

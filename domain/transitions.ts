@@ -79,7 +79,11 @@ const OWN_SOURCES: ReadonlySet<Source> = new Set([
   'gpc',
 ]);
 /** A subscriber's own explicit opt-in: the only thing that reverses their own opt-out. */
-const OWN_OPT_IN_SOURCES: ReadonlySet<Source> = new Set(['preference_center', 'sms_keyword', 'double_opt_in']);
+const OWN_OPT_IN_SOURCES: ReadonlySet<Source> = new Set([
+  'preference_center',
+  'sms_keyword',
+  'double_opt_in',
+]);
 /** Sources that may start a double opt-in over an own opt-out: the subscriber decides by confirming. */
 const PENDING_OVER_OWN_OPT_OUT: ReadonlySet<Source> = new Set(['api', 'embed_form']);
 const KEYWORD_SOURCES: ReadonlySet<Source> = new Set(['sms_keyword']);
@@ -116,14 +120,15 @@ export function computeTransitions(
   const own = OWN_SOURCES.has(ctx.source);
   const ownOptIn = OWN_OPT_IN_SOURCES.has(ctx.source) || ctx.restore === true;
 
-  const refuse = (index: number, reason: RefusalReason) =>
+  const refuse = (index: number, reason: RefusalReason): void => {
     refusals.push({ index, reason, message: MESSAGES[reason] });
+  };
   const emit = (event: EventBody) => {
     events.push(event);
     applyEvent(state, event);
   };
 
-  changes.forEach((change, index) => {
+  const step = (change: ConsentChange, index: number) => {
     switch (change.type) {
       case 'restore_subscription': {
         const category = ctx.categories.get(change.category);
@@ -131,7 +136,13 @@ export function computeTransitions(
         const key = subscriptionKey(category.id, change.channel);
         const before = state.subscriptions.get(key) ?? NO_SUBSCRIPTION;
         if (sameSubscription(before, change.value)) return;
-        emit({ type: 'subscription', categoryId: category.id, channel: change.channel, before, after: { ...change.value } });
+        emit({
+          type: 'subscription',
+          categoryId: category.id,
+          channel: change.channel,
+          before,
+          after: { ...change.value },
+        });
         return;
       }
       case 'subscription':
@@ -139,11 +150,13 @@ export function computeTransitions(
       case 'expire_pending': {
         const category = ctx.categories.get(change.category);
         if (!category || category.archived) return refuse(index, 'unknown_category');
-        if (!category.channels.includes(change.channel)) return refuse(index, 'unsupported_channel');
+        if (!category.channels.includes(change.channel))
+          return refuse(index, 'unsupported_channel');
         const key = subscriptionKey(category.id, change.channel);
         const before = state.subscriptions.get(key) ?? NO_SUBSCRIPTION;
         const ownGlobal =
-          state.globalOptOuts.get(change.channel)?.own === true || state.globalOptOuts.get('all')?.own === true;
+          state.globalOptOuts.get(change.channel)?.own === true ||
+          state.globalOptOuts.get('all')?.own === true;
         const next = nextSubscription(before, change, category, ctx, {
           own,
           ownOptIn,
@@ -152,7 +165,13 @@ export function computeTransitions(
         });
         if (typeof next === 'string') return refuse(index, next);
         if (next === null || sameSubscription(before, next)) return;
-        emit({ type: 'subscription', categoryId: category.id, channel: change.channel, before, after: next });
+        emit({
+          type: 'subscription',
+          categoryId: category.id,
+          channel: change.channel,
+          before,
+          after: next,
+        });
         return;
       }
       case 'pause': {
@@ -168,14 +187,26 @@ export function computeTransitions(
         if (ctx.reduceOnly) return refuse(index, 'reduce_only');
         const running = Date.parse(until) > ctx.now.getTime();
         if (running && state.pause.own && !ownOptIn) return refuse(index, 'own_opt_out');
-        emit({ type: 'pause', categoryId: null, channel: null, before: state.pause, after: { until: null, own: false } });
+        emit({
+          type: 'pause',
+          categoryId: null,
+          channel: null,
+          before: state.pause,
+          after: { until: null, own: false },
+        });
         return;
       }
       case 'global_opt_out': {
         const before = state.globalOptOuts.get(change.channel) ?? NOT_OPTED_OUT;
         const after = { optedOut: true, own: own || before.own };
         if (before.optedOut && before.own === after.own) return;
-        emit({ type: 'global_opt_out', categoryId: null, channel: scopeChannel(change.channel), before, after });
+        emit({
+          type: 'global_opt_out',
+          categoryId: null,
+          channel: scopeChannel(change.channel),
+          before,
+          after,
+        });
         return;
       }
       case 'global_opt_in': {
@@ -223,7 +254,8 @@ export function computeTransitions(
         return;
       }
     }
-  });
+  };
+  changes.forEach(step);
   return refusals.length > 0 ? { events: [], refusals } : { events, refusals };
 }
 
@@ -248,10 +280,17 @@ function nextSubscription(
 
   if (change.type === 'expire_pending') {
     if (before.status !== 'pending') return null;
-    return { status: before.ownOptOut ? 'unsubscribed' : 'none', frequency: before.frequency, ownOptOut: before.ownOptOut };
+    return {
+      status: before.ownOptOut ? 'unsubscribed' : 'none',
+      frequency: before.frequency,
+      ownOptOut: before.ownOptOut,
+    };
   }
 
-  if (change.type === 'frequency' || (change.status === 'subscribed' && before.status === 'subscribed')) {
+  if (
+    change.type === 'frequency' ||
+    (change.status === 'subscribed' && before.status === 'subscribed')
+  ) {
     if (transactional) return null;
     const frequency = change.frequency ?? before.frequency ?? category.defaultFrequency;
     if (!category.frequencies.includes(frequency)) return 'invalid_frequency';
@@ -264,7 +303,11 @@ function nextSubscription(
   switch (change.status) {
     case 'unsubscribed':
       if (transactional) return 'transactional';
-      return { status: 'unsubscribed', frequency: before.frequency, ownOptOut: own || before.ownOptOut };
+      return {
+        status: 'unsubscribed',
+        frequency: before.frequency,
+        ownOptOut: own || before.ownOptOut,
+      };
     case 'subscribed': {
       if (transactional) return null;
       if (ctx.reduceOnly) return 'reduce_only';
@@ -278,7 +321,8 @@ function nextSubscription(
       if (transactional || before.status === 'subscribed') return null;
       if (ctx.reduceOnly) return 'reduce_only';
       if (erased) return 'erased';
-      if (who.ownOptOut && !ownOptIn && !PENDING_OVER_OWN_OPT_OUT.has(ctx.source)) return 'own_opt_out';
+      if (who.ownOptOut && !ownOptIn && !PENDING_OVER_OWN_OPT_OUT.has(ctx.source))
+        return 'own_opt_out';
       const frequency = change.frequency ?? before.frequency ?? category.defaultFrequency;
       if (!category.frequencies.includes(frequency)) return 'invalid_frequency';
       return { status: 'pending', frequency, ownOptOut: before.ownOptOut };

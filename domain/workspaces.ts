@@ -1,7 +1,7 @@
+import { z } from 'zod';
 import { type Db, db as getDb } from '@/db/client';
 import { findWorkspaceBySlug, insertWorkspace, updateWorkspace } from '@/db/queries/workspaces';
 import type { Workspace, WorkspaceSettings } from '@/db/schema';
-import { z } from 'zod';
 import { DomainError } from './errors';
 import { ensureSigningKey } from './signing-keys';
 import { isUniqueViolation, phoneSchema } from './subscribers';
@@ -33,7 +33,8 @@ export async function createWorkspace(
       settings: values.settings ?? defaultSettings(values.name),
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError('conflict', `A workspace "${values.slug}" already exists.`);
+    if (isUniqueViolation(error))
+      throw new DomainError('conflict', `A workspace "${values.slug}" already exists.`);
     throw error;
   }
   await ensureSigningKey(workspace.id, dbh);
@@ -45,7 +46,11 @@ export function defaultSettings(name: string): WorkspaceSettings {
     senderName: name,
     locales: ['en', 'es', 'fr', 'de'],
     defaultLocale: 'en',
-    policies: { doubleOptIn: { email: true, sms: true, whatsapp: true }, confirmationMessages: true, feedbackQuestion: true },
+    policies: {
+      doubleOptIn: { email: true, sms: true, whatsapp: true },
+      confirmationMessages: true,
+      feedbackQuestion: true,
+    },
   };
 }
 

@@ -9,18 +9,35 @@ import { problem, problemFromError } from './problem';
 export type ApiHandler = (request: Request) => Promise<Response>;
 export type ApiContext = { caller: ApiCaller; request: Request; url: URL };
 
-export function apiRoute(scope: ApiScope, handle: (ctx: ApiContext) => Promise<Response>): ApiHandler {
+export function apiRoute(
+  scope: ApiScope,
+  handle: (ctx: ApiContext) => Promise<Response>,
+): ApiHandler {
   return async (request) => {
     try {
       const auth = request.headers.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(auth);
       if (!match?.[1]) {
-        return problem('unauthorized', 'Send your API key as "Authorization: Bearer <key>".', {}, { 'www-authenticate': 'Bearer' });
+        return problem(
+          'unauthorized',
+          'Send your API key as "Authorization: Bearer <key>".',
+          {},
+          { 'www-authenticate': 'Bearer' },
+        );
       }
       const caller = await authenticateApiKey(match[1]);
-      if (!caller) return problem('unauthorized', 'This API key is unknown or revoked.', {}, { 'www-authenticate': 'Bearer' });
+      if (!caller)
+        return problem(
+          'unauthorized',
+          'This API key is unknown or revoked.',
+          {},
+          { 'www-authenticate': 'Bearer' },
+        );
       if (!scopeAllows(caller.scope, scope)) {
-        return problem('forbidden', `This key has the "${caller.scope}" scope; this call needs "${scope}".`);
+        return problem(
+          'forbidden',
+          `This key has the "${caller.scope}" scope; this call needs "${scope}".`,
+        );
       }
       return await handle({ caller, request, url: new URL(request.url) });
     } catch (error) {

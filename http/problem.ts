@@ -40,16 +40,29 @@ export function problemStatus(code: ProblemCode): number {
   return TITLES[code][0];
 }
 
-export function problemBody(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+) {
   const [status, title] = TITLES[code];
   return { type: problemType(code), title, status, detail, ...extra };
 }
 
-export function problem(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}, headers: HeadersInit = {}): Response {
+export function problem(
+  code: ProblemCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: HeadersInit = {},
+): Response {
   const body = problemBody(code, detail, extra);
   return new Response(JSON.stringify(body), {
     status: body.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      ...headers,
+    },
   });
 }
 

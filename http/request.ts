@@ -6,7 +6,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Reads at most `limit` bytes: a larger body is refused without being held in memory. */
 export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
+  if (declared > limit)
+    throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -30,7 +31,8 @@ export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promis
     throw new ProblemError('unsupported_media_type', `Expected application/json, got ${type}.`);
   }
   const text = await readBody(request, limit);
-  if (text.trim() === '') throw new ProblemError('malformed', 'The request body is empty; send a JSON object.');
+  if (text.trim() === '')
+    throw new ProblemError('malformed', 'The request body is empty; send a JSON object.');
   try {
     return JSON.parse(text);
   } catch {
@@ -41,15 +43,22 @@ export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promis
 export type FieldError = { path: string; message: string };
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new ProblemError('validation', 'The request does not match the expected shape; see errors.', {
-      errors: fieldErrors(result.error),
-    });
+    throw new ProblemError(
+      'validation',
+      'The request does not match the expected shape; see errors.',
+      {
+        errors: fieldErrors(result.error),
+      },
+    );
   }
   return result.data;
 }

@@ -8,7 +8,13 @@ describe('configuration', () => {
   it('defaults to the embedded database and a generated secret kept in the data dir', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dial-cfg-'));
     const cfg = loadConfig({ DIAL_DATA_DIR: dir });
-    expect(cfg).toMatchObject({ embedded: true, port: 3000, baseUrl: 'http://localhost:3000', devMailbox: true, worker: true });
+    expect(cfg).toMatchObject({
+      embedded: true,
+      port: 3000,
+      baseUrl: 'http://localhost:3000',
+      devMailbox: true,
+      worker: true,
+    });
     expect(cfg.secret).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(path.join(dir, 'secret'), 'utf8').trim()).toBe(cfg.secret);
     expect(statSync(path.join(dir, 'secret')).mode & 0o777).toBe(0o600);
@@ -16,18 +22,27 @@ describe('configuration', () => {
   });
   it('requires DIAL_SECRET with DATABASE_URL', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y' })).toThrow(ConfigError);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y', DIAL_SECRET: 'short' })).toThrow(/32 characters/);
-    expect(loadConfig({ DATABASE_URL: 'postgres://x/y', DIAL_SECRET: 'x'.repeat(40) }).embedded).toBe(false);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y', DIAL_SECRET: 'short' })).toThrow(
+      /32 characters/,
+    );
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://x/y', DIAL_SECRET: 'x'.repeat(40) }).embedded,
+    ).toBe(false);
   });
   it('treats empty variables as unset, and names what is wrong', () => {
     expect(loadConfig({ DATABASE_URL: '', DIAL_DATA_DIR: 'memory://' }).embedded).toBe(true);
     expect(() => loadConfig({ PORT: 'eighty', DIAL_DATA_DIR: 'memory://' })).toThrow(/PORT/);
-    expect(() => loadConfig({ DIAL_WORKER: 'maybe', DIAL_DATA_DIR: 'memory://' })).toThrow(/DIAL_WORKER/);
+    expect(() => loadConfig({ DIAL_WORKER: 'maybe', DIAL_DATA_DIR: 'memory://' })).toThrow(
+      /DIAL_WORKER/,
+    );
   });
   it('derives the base URL from the port and strips a trailing slash', () => {
-    expect(loadConfig({ PORT: '4000', DIAL_DATA_DIR: 'memory://' }).baseUrl).toBe('http://localhost:4000');
-    expect(loadConfig({ DIAL_BASE_URL: 'https://prefs.example.com/', DIAL_DATA_DIR: 'memory://' }).baseUrl).toBe(
-      'https://prefs.example.com',
+    expect(loadConfig({ PORT: '4000', DIAL_DATA_DIR: 'memory://' }).baseUrl).toBe(
+      'http://localhost:4000',
     );
+    expect(
+      loadConfig({ DIAL_BASE_URL: 'https://prefs.example.com/', DIAL_DATA_DIR: 'memory://' })
+        .baseUrl,
+    ).toBe('https://prefs.example.com');
   });
 });

@@ -20,7 +20,10 @@ describe('data dir lock', () => {
     const dir = tmp();
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
-      writeFileSync(lockPath(dir), JSON.stringify({ pid: child.pid, startedAt: '2026-01-01T00:00:00Z' }));
+      writeFileSync(
+        lockPath(dir),
+        JSON.stringify({ pid: child.pid, startedAt: '2026-01-01T00:00:00Z' }),
+      );
       expect(() => acquireDataDirLock(dir)).toThrow(DataDirLockedError);
       expect(() => acquireDataDirLock(dir)).toThrow(new RegExp(`process ${child.pid}`));
     } finally {
@@ -32,7 +35,10 @@ describe('data dir lock', () => {
     const dir = tmp();
     const child = spawn(process.execPath, ['-e', '0']);
     await new Promise((r) => child.on('exit', r));
-    writeFileSync(lockPath(dir), JSON.stringify({ pid: child.pid, startedAt: '2026-01-01T00:00:00Z' }));
+    writeFileSync(
+      lockPath(dir),
+      JSON.stringify({ pid: child.pid, startedAt: '2026-01-01T00:00:00Z' }),
+    );
     const release = acquireDataDirLock(dir);
     expect(JSON.parse(readFileSync(lockPath(dir), 'utf8')).pid).toBe(process.pid);
     release();

@@ -67,7 +67,11 @@ export function startControlServer(
 }
 
 /** Sends argv to the live server; rejects if nothing answers on the socket. */
-export function sendControlCommand(dataDir: string, argv: string[], timeoutMs = 60_000): Promise<CommandResult> {
+export function sendControlCommand(
+  dataDir: string,
+  argv: string[],
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(socketPath(dataDir));
     let buffer = '';

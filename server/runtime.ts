@@ -2,7 +2,7 @@ import { runCommand } from '@/cli/commands';
 import { closeDb, db, dbKind } from '@/db/client';
 import { listWorkspaceIds } from '@/db/queries/outbox';
 import { writeCheckpoint } from '@/domain/chain';
-import { startOutboxWorker, type RunningWorker } from '@/domain/outbox';
+import { type RunningWorker, startOutboxWorker } from '@/domain/outbox';
 import { seedDemo } from '@/domain/seed';
 import { config } from '@/platform/config';
 import { startControlServer } from './control';
@@ -55,7 +55,8 @@ async function boot(options: { worker?: boolean }): Promise<Runtime> {
   return {
     seeded,
     stop: async () => {
-      for (const stop of stops.reverse()) await stop().catch((e) => console.error('dial: while stopping:', e));
+      for (const stop of stops.reverse())
+        await stop().catch((e) => console.error('dial: while stopping:', e));
       await closeDb();
     },
   };

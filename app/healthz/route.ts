@@ -8,8 +8,14 @@ export async function GET(): Promise<Response> {
   try {
     const dbh = await db();
     await dbh.execute(sql`select 1`);
-    return Response.json({ status: 'ok', database: await dbKind() }, { headers: { 'cache-control': 'no-store' } });
+    return Response.json(
+      { status: 'ok', database: await dbKind() },
+      { headers: { 'cache-control': 'no-store' } },
+    );
   } catch {
-    return Response.json({ status: 'unavailable', database: 'not answering' }, { status: 503, headers: { 'cache-control': 'no-store' } });
+    return Response.json(
+      { status: 'unavailable', database: 'not answering' },
+      { status: 503, headers: { 'cache-control': 'no-store' } },
+    );
   }
 }

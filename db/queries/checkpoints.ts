@@ -7,7 +7,12 @@ import { ledgerCheckpoints } from '../schema';
  * Root: sha256 over the sorted `subscriber_id:seq:hash` lines of the workspace's chain heads.
  */
 export async function insertCheckpoint(database: DbOrTx, workspaceId: string) {
-  const [row] = await queryRows<{ id: number; root_hash: string; subscriber_count: number; event_count: number }>(
+  const [row] = await queryRows<{
+    id: number;
+    root_hash: string;
+    subscriber_count: number;
+    event_count: number;
+  }>(
     database,
     sql`
     with heads as (
@@ -26,7 +31,12 @@ export async function insertCheckpoint(database: DbOrTx, workspaceId: string) {
     select * from cp`,
   );
   if (!row) throw new Error('checkpoint was not written');
-  return { id: Number(row.id), rootHash: row.root_hash, subscriberCount: Number(row.subscriber_count), eventCount: Number(row.event_count) };
+  return {
+    id: Number(row.id),
+    rootHash: row.root_hash,
+    subscriberCount: Number(row.subscriber_count),
+    eventCount: Number(row.event_count),
+  };
 }
 
 export function latestCheckpoint(database: DbOrTx, workspaceId: string) {
@@ -43,7 +53,11 @@ export function latestCheckpoint(database: DbOrTx, workspaceId: string) {
  * Checks a checkpoint against today's ledger: its root over its recorded heads, and each head
  * still the event the chain holds at that sequence number. Returns the problems found.
  */
-export async function checkpointProblems(database: DbOrTx, workspaceId: string, checkpointId: number) {
+export async function checkpointProblems(
+  database: DbOrTx,
+  workspaceId: string,
+  checkpointId: number,
+) {
   const [root] = await queryRows<{ root: string }>(
     database,
     sql`select encode(sha256(convert_to(coalesce(
@@ -53,7 +67,9 @@ export async function checkpointProblems(database: DbOrTx, workspaceId: string, 
   const [cp] = await database
     .select({ rootHash: ledgerCheckpoints.rootHash })
     .from(ledgerCheckpoints)
-    .where(and(eq(ledgerCheckpoints.workspaceId, workspaceId), eq(ledgerCheckpoints.id, checkpointId)));
+    .where(
+      and(eq(ledgerCheckpoints.workspaceId, workspaceId), eq(ledgerCheckpoints.id, checkpointId)),
+    );
   const missing = await queryRows<{ subscriber_id: string; seq: number }>(
     database,
     sql`select h.subscriber_id, h.seq from ledger_checkpoint_heads h
@@ -61,7 +77,11 @@ export async function checkpointProblems(database: DbOrTx, workspaceId: string, 
         where h.checkpoint_id = ${checkpointId} and (e.hash is null or e.hash <> h.hash)`,
   );
   const problems: string[] = [];
-  if (!cp || cp.rootHash !== root?.root) problems.push(`checkpoint ${checkpointId}: root does not match its heads`);
-  for (const m of missing) problems.push(`checkpoint ${checkpointId}: head ${m.subscriber_id}#${m.seq} is not in the ledger`);
+  if (!cp || cp.rootHash !== root?.root)
+    problems.push(`checkpoint ${checkpointId}: root does not match its heads`);
+  for (const m of missing)
+    problems.push(
+      `checkpoint ${checkpointId}: head ${m.subscriber_id}#${m.seq} is not in the ledger`,
+    );
   return problems;
 }

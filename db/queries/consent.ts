@@ -56,7 +56,11 @@ export type LockedSubscriber = {
 };
 
 /** Locks the subscribers' rows in id order, so two batches never deadlock each other. */
-export function lockSubscribers(tx: Tx, workspaceId: string, ids: string[]): Promise<LockedSubscriber[]> {
+export function lockSubscribers(
+  tx: Tx,
+  workspaceId: string,
+  ids: string[],
+): Promise<LockedSubscriber[]> {
   return tx
     .select({
       id: subscribers.id,
@@ -86,10 +90,21 @@ export function loadSubscriptions(tx: DbOrTx, workspaceId: string, subscriberIds
       ownOptOut: subscriptions.ownOptOut,
     })
     .from(subscriptions)
-    .where(and(eq(subscriptions.workspaceId, workspaceId), inArray(subscriptions.subscriberId, subscriberIds)));
+    .where(
+      and(
+        eq(subscriptions.workspaceId, workspaceId),
+        inArray(subscriptions.subscriberId, subscriberIds),
+      ),
+    );
 }
 
-export type NewEvidence = { id: string; workspaceId: string; subscriberId: string; salt: string; data: EvidenceData };
+export type NewEvidence = {
+  id: string;
+  workspaceId: string;
+  subscriberId: string;
+  salt: string;
+  data: EvidenceData;
+};
 export type NewEvent = typeof consentEvents.$inferInsert;
 export type SubscriptionWrite = typeof subscriptions.$inferInsert;
 export type SubscriberWrite = {
@@ -182,22 +197,44 @@ export function loadEvents(tx: DbOrTx, workspaceId: string, subscriberIds: strin
   return tx
     .select()
     .from(consentEvents)
-    .where(and(eq(consentEvents.workspaceId, workspaceId), inArray(consentEvents.subscriberId, subscriberIds)))
+    .where(
+      and(
+        eq(consentEvents.workspaceId, workspaceId),
+        inArray(consentEvents.subscriberId, subscriberIds),
+      ),
+    )
     .orderBy(asc(consentEvents.subscriberId), asc(consentEvents.seq));
 }
 
 export function loadEvidence(tx: DbOrTx, workspaceId: string, subscriberIds: string[]) {
   return tx
-    .select({ id: evidence.id, salt: evidence.salt, data: evidence.data, subscriberId: evidence.subscriberId })
+    .select({
+      id: evidence.id,
+      salt: evidence.salt,
+      data: evidence.data,
+      subscriberId: evidence.subscriberId,
+    })
     .from(evidence)
-    .where(and(eq(evidence.workspaceId, workspaceId), inArray(evidence.subscriberId, subscriberIds)));
+    .where(
+      and(eq(evidence.workspaceId, workspaceId), inArray(evidence.subscriberId, subscriberIds)),
+    );
 }
 
 /** Replaces a subscriber's projection by a state computed from the ledger. */
-export async function replaceSubscriptions(tx: Tx, workspaceId: string, subscriberIds: string[], rows: SubscriptionWrite[]) {
+export async function replaceSubscriptions(
+  tx: Tx,
+  workspaceId: string,
+  subscriberIds: string[],
+  rows: SubscriptionWrite[],
+) {
   await tx
     .delete(subscriptions)
-    .where(and(eq(subscriptions.workspaceId, workspaceId), inArray(subscriptions.subscriberId, subscriberIds)));
+    .where(
+      and(
+        eq(subscriptions.workspaceId, workspaceId),
+        inArray(subscriptions.subscriberId, subscriberIds),
+      ),
+    );
   if (rows.length > 0) await tx.insert(subscriptions).values(rows);
 }
 

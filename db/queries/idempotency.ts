@@ -2,7 +2,10 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { idempotencyKeys } from '../schema';
 
-export function claimIdempotencyKey(database: DbOrTx, values: { workspaceId: string; key: string; requestHash: string }) {
+export function claimIdempotencyKey(
+  database: DbOrTx,
+  values: { workspaceId: string; key: string; requestHash: string },
+) {
   return database
     .insert(idempotencyKeys)
     .values({ ...values, state: 'running' })
@@ -20,7 +23,12 @@ export function findIdempotencyKey(database: DbOrTx, workspaceId: string, key: s
 }
 
 /** Takes over a claim whose holder died (still `running` long after it started). */
-export function retakeStaleIdempotencyKey(database: DbOrTx, workspaceId: string, key: string, staleBefore: Date) {
+export function retakeStaleIdempotencyKey(
+  database: DbOrTx,
+  workspaceId: string,
+  key: string,
+  staleBefore: Date,
+) {
   return database
     .update(idempotencyKeys)
     .set({ createdAt: sql`now()` })
@@ -43,13 +51,19 @@ export function completeIdempotencyKey(
   return database
     .update(idempotencyKeys)
     .set({ state: 'done', responseStatus: values.status, responseBody: values.body })
-    .where(and(eq(idempotencyKeys.workspaceId, values.workspaceId), eq(idempotencyKeys.key, values.key)));
+    .where(
+      and(eq(idempotencyKeys.workspaceId, values.workspaceId), eq(idempotencyKeys.key, values.key)),
+    );
 }
 
 export function releaseIdempotencyKey(database: DbOrTx, workspaceId: string, key: string) {
   return database
     .delete(idempotencyKeys)
     .where(
-      and(eq(idempotencyKeys.workspaceId, workspaceId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, 'running')),
+      and(
+        eq(idempotencyKeys.workspaceId, workspaceId),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.state, 'running'),
+      ),
     );
 }

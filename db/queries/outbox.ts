@@ -35,7 +35,13 @@ export async function claimJobs(
       for update skip locked)
     returning o.id, o.workspace_id, o.kind, o.payload, o.attempts`,
   );
-  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, kind: r.kind, payload: r.payload, attempts: r.attempts }));
+  return rows.map((r) => ({
+    id: r.id,
+    workspaceId: r.workspace_id,
+    kind: r.kind,
+    payload: r.payload,
+    attempts: r.attempts,
+  }));
 }
 
 /** Records success, only if this worker still holds the lease. */

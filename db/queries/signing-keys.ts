@@ -57,7 +57,10 @@ export async function setSigningKeyStatus(
 }
 
 /** Turns every active key of the workspace verify-only (a rotation); returns their kids. */
-export async function retireActiveSigningKeys(database: DbOrTx, workspaceId: string): Promise<string[]> {
+export async function retireActiveSigningKeys(
+  database: DbOrTx,
+  workspaceId: string,
+): Promise<string[]> {
   const rows = await database
     .update(signingKeys)
     .set({ status: 'verify_only', retiredAt: sql`coalesce(${signingKeys.retiredAt}, now())` })

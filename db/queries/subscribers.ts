@@ -46,7 +46,13 @@ export function findSubscribersByKeys(database: DbOrTx, workspaceId: string, key
 /** Inserts, or returns nothing when a concurrent request inserted the same keys first. */
 export function insertSubscriber(
   database: DbOrTx,
-  values: { workspaceId: string; externalId?: string; email?: string; phone?: string; locale?: string },
+  values: {
+    workspaceId: string;
+    externalId?: string;
+    email?: string;
+    phone?: string;
+    locale?: string;
+  },
 ) {
   return database
     .insert(subscribers)
@@ -82,7 +88,9 @@ export function listSubscriptions(database: DbOrTx, workspaceId: string, subscri
     })
     .from(subscriptions)
     .innerJoin(categories, eq(categories.id, subscriptions.categoryId))
-    .where(and(eq(subscriptions.workspaceId, workspaceId), eq(subscriptions.subscriberId, subscriberId)))
+    .where(
+      and(eq(subscriptions.workspaceId, workspaceId), eq(subscriptions.subscriberId, subscriberId)),
+    )
     .orderBy(asc(categories.position), asc(categories.slug), asc(subscriptions.channel));
 }
 

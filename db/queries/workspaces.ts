@@ -1,6 +1,13 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
-import { categories, consentTexts, forms, type NewCategory, type NewWorkspace, workspaces } from '../schema';
+import {
+  categories,
+  consentTexts,
+  forms,
+  type NewCategory,
+  type NewWorkspace,
+  workspaces,
+} from '../schema';
 
 export async function findWorkspaceBySlug(database: DbOrTx, slug: string) {
   const [row] = await database.select().from(workspaces).where(eq(workspaces.slug, slug)).limit(1);
@@ -23,7 +30,11 @@ export async function updateWorkspace(
   id: string,
   values: Partial<Pick<NewWorkspace, 'name' | 'settings' | 'twilioAuthToken' | 'smsNumber'>>,
 ) {
-  const [row] = await database.update(workspaces).set(values).where(eq(workspaces.id, id)).returning();
+  const [row] = await database
+    .update(workspaces)
+    .set(values)
+    .where(eq(workspaces.id, id))
+    .returning();
   return row;
 }
 

@@ -9,7 +9,14 @@ import { createSubscriber, getSubscriber, getSubscriberEvents } from './subscrib
 const BASE = 'http://dial.test';
 type Handler = (r: Request) => Promise<Response>;
 
-function call(handler: Handler, method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}) {
+function call(
+  handler: Handler,
+  method: string,
+  path: string,
+  key: string | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const init: RequestInit = { method, headers: { ...headers } };
   if (key) (init.headers as Record<string, string>).authorization = `Bearer ${key}`;
   if (body !== undefined) {
@@ -23,7 +30,12 @@ async function expectProblem(response: Response, status: number, type?: string) 
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   const body = await response.json();
-  expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.stringMatching(/^urn:dial:problem:/) });
+  expect(body).toMatchObject({
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    type: expect.stringMatching(/^urn:dial:problem:/),
+  });
   if (type) expect(body.type).toBe(`urn:dial:problem:${type}`);
   expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/); // never a stack trace
   return body;
@@ -46,44 +58,94 @@ afterAll(() => closeDb());
 
 describe('authentication and scopes', () => {
   it('401 without a key, with a wrong key, or with a malformed header', async () => {
-    await expectProblem(await call(postCheck, 'POST', '/api/v1/check', null, {}), 401, 'unauthorized');
+    await expectProblem(
+      await call(postCheck, 'POST', '/api/v1/check', null, {}),
+      401,
+      'unauthorized',
+    );
     await expectProblem(await call(postCheck, 'POST', '/api/v1/check', 'dial_nope', {}), 401);
-    const basic = await postCheck(new Request(`${BASE}/api/v1/check`, { method: 'POST', headers: { authorization: 'Basic abc' } }));
+    const basic = await postCheck(
+      new Request(`${BASE}/api/v1/check`, {
+        method: 'POST',
+        headers: { authorization: 'Basic abc' },
+      }),
+    );
     await expectProblem(basic, 401);
   });
   it('403 when a check key tries to write or read', async () => {
-    await expectProblem(await call(createSubscriber, 'POST', '/api/v1/subscribers', checkKey, { email: 'x@example.com' }), 403, 'forbidden');
+    await expectProblem(
+      await call(createSubscriber, 'POST', '/api/v1/subscribers', checkKey, {
+        email: 'x@example.com',
+      }),
+      403,
+      'forbidden',
+    );
     await expectProblem(await call(postConsents, 'POST', '/api/v1/consents', readKey, {}), 403);
   });
 });
 
 describe('POST /api/v1/subscribers', () => {
   it('creates (201) then matches (200) by email, normalised', async () => {
-    const created = await call(createSubscriber, 'POST', '/api/v1/subscribers', key, { email: 'Ana@Example.com', locale: 'es' });
+    const created = await call(createSubscriber, 'POST', '/api/v1/subscribers', key, {
+      email: 'Ana@Example.com',
+      locale: 'es',
+    });
     expect(created.status).toBe(201);
     const body = await created.json();
     expect(body).toMatchObject({ id: expect.any(String), email: 'ana@example.com', locale: 'es' });
-    const again = await call(createSubscriber, 'POST', '/api/v1/subscribers', key, { email: 'ana@example.com', externalId: 'crm-1' });
+    const again = await call(createSubscriber, 'POST', '/api/v1/subscribers', key, {
+      email: 'ana@example.com',
+      externalId: 'crm-1',
+    });
     expect(again.status).toBe(200);
     expect((await again.json()).id).toBe(body.id);
   });
   it('409 when the identifiers belong to two different subscribers', async () => {
     await call(createSubscriber, 'POST', '/api/v1/subscribers', key, { email: 'one@example.com' });
     await call(createSubscriber, 'POST', '/api/v1/subscribers', key, { phone: '+14155550111' });
-    const both = await call(createSubscriber, 'POST', '/api/v1/subscribers', key, { email: 'one@example.com', phone: '+14155550111' });
+    const both = await call(createSubscriber, 'POST', '/api/v1/subscribers', key, {
+      email: 'one@example.com',
+      phone: '+14155550111',
+    });
     await expectProblem(both, 409, 'conflict');
   });
   it('422 with field errors for bad input; 400 for malformed JSON; 415 for another type', async () => {
-    const bad = await expectProblem(await call(createSubscriber, 'POST', '/api/v1/subscribers', key, { email: 'not-an-address', phone: '555' }), 422, 'validation');
+    const bad = await expectProblem(
+      await call(createSubscriber, 'POST', '/api/v1/subscribers', key, {
+        email: 'not-an-address',
+        phone: '555',
+      }),
+      422,
+      'validation',
+    );
     expect(bad.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'phone']);
     await expectProblem(await call(createSubscriber, 'POST', '/api/v1/subscribers', key, {}), 422);
-    await expectProblem(await call(createSubscriber, 'POST', '/api/v1/subscribers', key, { email: 'a@example.com', extra: 1 }), 422);
-    await expectProblem(await call(createSubscriber, 'POST', '/api/v1/subscribers', key, '{"email":'), 400, 'malformed');
-    await expectProblem(await call(createSubscriber, 'POST', '/api/v1/subscribers', key, 'email=a', { 'content-type': 'text/plain' }), 415);
+    await expectProblem(
+      await call(createSubscriber, 'POST', '/api/v1/subscribers', key, {
+        email: 'a@example.com',
+        extra: 1,
+      }),
+      422,
+    );
+    await expectProblem(
+      await call(createSubscriber, 'POST', '/api/v1/subscribers', key, '{"email":'),
+      400,
+      'malformed',
+    );
+    await expectProblem(
+      await call(createSubscriber, 'POST', '/api/v1/subscribers', key, 'email=a', {
+        'content-type': 'text/plain',
+      }),
+      415,
+    );
   });
   it('413 for a body over 1 MB, declared or not', async () => {
     const big = JSON.stringify({ email: 'a@example.com', pad: 'x'.repeat(1024 * 1024) });
-    await expectProblem(await call(createSubscriber, 'POST', '/api/v1/subscribers', key, big), 413, 'too-large');
+    await expectProblem(
+      await call(createSubscriber, 'POST', '/api/v1/subscribers', key, big),
+      413,
+      'too-large',
+    );
     const stream = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));
@@ -114,23 +176,59 @@ describe('GET /api/v1/subscribers/{id} and /events', () => {
     const got = await call(getSubscriber, 'GET', `/api/v1/subscribers/${s.id}`, readKey);
     expect(got.status).toBe(200);
     expect((await got.json()).subscriptions).toEqual([
-      expect.objectContaining({ category: 'product-news', channel: 'push', status: 'subscribed', kind: 'marketing' }),
+      expect.objectContaining({
+        category: 'product-news',
+        channel: 'push',
+        status: 'subscribed',
+        kind: 'marketing',
+      }),
     ]);
-    const first = await (await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events?limit=2`, readKey)).json();
+    const first = await (
+      await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events?limit=2`, readKey)
+    ).json();
     expect(first.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2]);
     expect(first.nextCursor).toBe('2');
-    const second = await (await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events?limit=2&cursor=2`, readKey)).json();
+    const second = await (
+      await call(
+        getSubscriberEvents,
+        'GET',
+        `/api/v1/subscribers/${s.id}/events?limit=2&cursor=2`,
+        readKey,
+      )
+    ).json();
     expect(second.events.map((e: { seq: number }) => e.seq)).toEqual([3]);
     expect(second.nextCursor).toBeNull();
-    expect(second.events[0]).toMatchObject({ category: 'product-news', source: 'api', after: { status: 'subscribed' } });
+    expect(second.events[0]).toMatchObject({
+      category: 'product-news',
+      source: 'api',
+      after: { status: 'subscribed' },
+    });
   });
   it('404 for an unknown id, a malformed id, and another workspace subscriber', async () => {
     const s = await makeSubscriber(workspaceId);
-    await expectProblem(await call(getSubscriber, 'GET', '/api/v1/subscribers/00000000-0000-4000-8000-000000000000', key), 404, 'not-found');
+    await expectProblem(
+      await call(
+        getSubscriber,
+        'GET',
+        '/api/v1/subscribers/00000000-0000-4000-8000-000000000000',
+        key,
+      ),
+      404,
+      'not-found',
+    );
     await expectProblem(await call(getSubscriber, 'GET', '/api/v1/subscribers/abc', key), 404);
-    await expectProblem(await call(getSubscriber, 'GET', `/api/v1/subscribers/${s.id}`, otherKey), 404);
-    await expectProblem(await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events`, otherKey), 404);
-    await expectProblem(await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events?cursor=x`, key), 422);
+    await expectProblem(
+      await call(getSubscriber, 'GET', `/api/v1/subscribers/${s.id}`, otherKey),
+      404,
+    );
+    await expectProblem(
+      await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events`, otherKey),
+      404,
+    );
+    await expectProblem(
+      await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events?cursor=x`, key),
+      422,
+    );
   });
 });
 
@@ -139,13 +237,23 @@ describe('POST /api/v1/consents', () => {
     const s = await makeSubscriber(workspaceId);
     const res = await call(postConsents, 'POST', '/api/v1/consents', key, {
       subscriber: { email: s.email },
-      changes: [{ category: 'promotions', channel: 'email', status: 'subscribed', frequency: 'weekly' }],
+      changes: [
+        { category: 'promotions', channel: 'email', status: 'subscribed', frequency: 'weekly' },
+      ],
       evidence: { campaign: 'spring' },
     });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.events).toEqual([expect.objectContaining({ seq: 1, category: 'promotions', channel: 'email', source: 'api' })]);
-    expect(body.subscriptions).toEqual([expect.objectContaining({ category: 'promotions', status: 'subscribed', frequency: 'weekly' })]);
+    expect(body.events).toEqual([
+      expect.objectContaining({ seq: 1, category: 'promotions', channel: 'email', source: 'api' }),
+    ]);
+    expect(body.subscriptions).toEqual([
+      expect.objectContaining({
+        category: 'promotions',
+        status: 'subscribed',
+        frequency: 'weekly',
+      }),
+    ]);
   });
   it('409 refusing an opt-in over the subscriber own opt-out, and 404/422 for unknowns', async () => {
     const s = await makeSubscriber(workspaceId);
@@ -154,7 +262,9 @@ describe('POST /api/v1/consents', () => {
       workspaceId,
       subscriberId: s.id,
       source: 'one_click',
-      changes: [{ type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' }],
+      changes: [
+        { type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' },
+      ],
     });
     const refused = await expectProblem(
       await call(postConsents, 'POST', '/api/v1/consents', key, {
@@ -178,7 +288,10 @@ describe('POST /api/v1/consents', () => {
     });
     expect((await expectProblem(unknownCategory, 409)).refusals[0].reason).toBe('unknown_category');
     await expectProblem(
-      await call(postConsents, 'POST', '/api/v1/consents', key, { subscriber: { id: s.id }, changes: [{ category: 'promotions', channel: 'fax', status: 'x' }] }),
+      await call(postConsents, 'POST', '/api/v1/consents', key, {
+        subscriber: { id: s.id },
+        changes: [{ category: 'promotions', channel: 'fax', status: 'x' }],
+      }),
       422,
     );
     await expectProblem(
@@ -192,7 +305,10 @@ describe('POST /api/v1/consents', () => {
   });
   it('Idempotency-Key: same key and body replays; another body is 422; the change is written once', async () => {
     const s = await makeSubscriber(workspaceId);
-    const body = { subscriber: { id: s.id }, changes: [{ category: 'promotions', channel: 'sms', status: 'subscribed' }] };
+    const body = {
+      subscriber: { id: s.id },
+      changes: [{ category: 'promotions', channel: 'sms', status: 'subscribed' }],
+    };
     const headers = { 'idempotency-key': `k-${s.id}` };
     const first = await call(postConsents, 'POST', '/api/v1/consents', key, body, headers);
     const second = await call(postConsents, 'POST', '/api/v1/consents', key, body, headers);
@@ -200,9 +316,18 @@ describe('POST /api/v1/consents', () => {
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(await second.json()).toEqual(await first.json());
-    const different = { ...body, changes: [{ category: 'promotions', channel: 'sms', status: 'unsubscribed' }] };
-    await expectProblem(await call(postConsents, 'POST', '/api/v1/consents', key, different, headers), 422, 'idempotency-mismatch');
-    const events = await (await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events`, key)).json();
+    const different = {
+      ...body,
+      changes: [{ category: 'promotions', channel: 'sms', status: 'unsubscribed' }],
+    };
+    await expectProblem(
+      await call(postConsents, 'POST', '/api/v1/consents', key, different, headers),
+      422,
+      'idempotency-mismatch',
+    );
+    const events = await (
+      await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events`, key)
+    ).json();
     expect(events.events).toHaveLength(1);
     // The same key in another workspace is another key.
     const other = await call(postConsents, 'POST', '/api/v1/consents', otherKey, body, headers);
@@ -210,13 +335,22 @@ describe('POST /api/v1/consents', () => {
   });
   it('Idempotency-Key: a concurrent duplicate gets 409 while the first runs', async () => {
     const s = await makeSubscriber(workspaceId);
-    const body = { subscriber: { id: s.id }, changes: [{ category: 'promotions', channel: 'push', status: 'subscribed' }] };
+    const body = {
+      subscriber: { id: s.id },
+      changes: [{ category: 'promotions', channel: 'push', status: 'subscribed' }],
+    };
     const headers = { 'idempotency-key': `race-${s.id}` };
-    const results = await Promise.all(Array.from({ length: 5 }, () => call(postConsents, 'POST', '/api/v1/consents', key, body, headers)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call(postConsents, 'POST', '/api/v1/consents', key, body, headers),
+      ),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.every((st) => st === 200 || st === 409)).toBe(true);
     expect(statuses).toContain(200);
-    const events = await (await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events`, key)).json();
+    const events = await (
+      await call(getSubscriberEvents, 'GET', `/api/v1/subscribers/${s.id}/events`, key)
+    ).json();
     expect(events.events).toHaveLength(1);
   });
 });
@@ -226,15 +360,41 @@ describe('POST /api/v1/check', () => {
     const s = await makeSubscriber(workspaceId);
     await call(postConsents, 'POST', '/api/v1/consents', key, {
       subscriber: { id: s.id },
-      changes: [{ category: 'promotions', channel: 'email', status: 'subscribed', frequency: 'monthly' }],
+      changes: [
+        { category: 'promotions', channel: 'email', status: 'subscribed', frequency: 'monthly' },
+      ],
     });
-    const res = await call(postCheck, 'POST', '/api/v1/check', checkKey, { subscriber: { email: s.email }, category: 'promotions', channel: 'email' });
-    expect(await res.json()).toEqual({ allowed: true, reason: 'subscribed', status: 'subscribed', frequency: 'monthly' });
-    const stranger = await call(postCheck, 'POST', '/api/v1/check', checkKey, { subscriber: { email: 'x@nowhere.example' }, category: 'order-updates', channel: 'email' });
+    const res = await call(postCheck, 'POST', '/api/v1/check', checkKey, {
+      subscriber: { email: s.email },
+      category: 'promotions',
+      channel: 'email',
+    });
+    expect(await res.json()).toEqual({
+      allowed: true,
+      reason: 'subscribed',
+      status: 'subscribed',
+      frequency: 'monthly',
+    });
+    const stranger = await call(postCheck, 'POST', '/api/v1/check', checkKey, {
+      subscriber: { email: 'x@nowhere.example' },
+      category: 'order-updates',
+      channel: 'email',
+    });
     expect(await stranger.json()).toMatchObject({ allowed: true, reason: 'transactional' });
-    const unknown = await call(postCheck, 'POST', '/api/v1/check', checkKey, { subscriber: { id: s.id }, category: 'nope', channel: 'email' });
+    const unknown = await call(postCheck, 'POST', '/api/v1/check', checkKey, {
+      subscriber: { id: s.id },
+      category: 'nope',
+      channel: 'email',
+    });
     expect(await unknown.json()).toMatchObject({ allowed: false, reason: 'unknown_category' });
-    await expectProblem(await call(postCheck, 'POST', '/api/v1/check', checkKey, { subscriber: {}, category: 'promotions', channel: 'email' }), 422);
+    await expectProblem(
+      await call(postCheck, 'POST', '/api/v1/check', checkKey, {
+        subscriber: {},
+        category: 'promotions',
+        channel: 'email',
+      }),
+      422,
+    );
   });
   it("never reveals another workspace's subscriber", async () => {
     const s = await makeSubscriber(workspaceId);
@@ -242,14 +402,22 @@ describe('POST /api/v1/check', () => {
       subscriber: { id: s.id },
       changes: [{ category: 'promotions', channel: 'email', status: 'subscribed' }],
     });
-    const res = await call(postCheck, 'POST', '/api/v1/check', otherKey, { subscriber: { id: s.id }, category: 'promotions', channel: 'email' });
+    const res = await call(postCheck, 'POST', '/api/v1/check', otherKey, {
+      subscriber: { id: s.id },
+      category: 'promotions',
+      channel: 'email',
+    });
     expect(await res.json()).toMatchObject({ allowed: false, reason: 'unknown_subscriber' });
     const change = await call(postConsents, 'POST', '/api/v1/consents', otherKey, {
       subscriber: { id: s.id },
       changes: [{ category: 'promotions', channel: 'email', status: 'unsubscribed' }],
     });
     expect(change.status).toBe(404);
-    const still = await call(postCheck, 'POST', '/api/v1/check', key, { subscriber: { id: s.id }, category: 'promotions', channel: 'email' });
+    const still = await call(postCheck, 'POST', '/api/v1/check', key, {
+      subscriber: { id: s.id },
+      category: 'promotions',
+      channel: 'email',
+    });
     expect((await still.json()).allowed).toBe(true);
   });
 });

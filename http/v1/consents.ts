@@ -3,10 +3,16 @@ import { loadCategories } from '@/db/queries/consent';
 import { listSubscriptions } from '@/db/queries/subscribers';
 import { applyConsentFor, type ItemResult } from '@/domain/consent';
 import { DomainError } from '@/domain/errors';
-import { claim, complete, IDEMPOTENCY_KEY_PATTERN, release, requestHash } from '@/domain/idempotency';
+import {
+  claim,
+  complete,
+  IDEMPOTENCY_KEY_PATTERN,
+  release,
+  requestHash,
+} from '@/domain/idempotency';
 import { requireSubscriber } from '@/domain/subscribers';
 import { type ApiContext, apiRoute } from '../api';
-import { json, problemBody, ProblemError } from '../problem';
+import { json, ProblemError, problemBody } from '../problem';
 import { clientInfo, parseWith, readJson } from '../request';
 import { type ConsentRequest, consentRequestSchema } from './schemas';
 
@@ -22,13 +28,22 @@ export const postConsents = apiRoute('write', async (ctx) => {
     return respond(await applyRequest(ctx, input));
   }
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ProblemError('validation', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
+    throw new ProblemError(
+      'validation',
+      'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+    );
   }
   const workspaceId = ctx.caller.workspaceId;
-  const claimed = await claim({ workspaceId, key, requestHash: requestHash(ctx.url.pathname, raw) });
+  const claimed = await claim({
+    workspaceId,
+    key,
+    requestHash: requestHash(ctx.url.pathname, raw),
+  });
   if (claimed.kind === 'replay') return respond(claimed, { 'idempotent-replayed': 'true' });
   try {
-    return respond(await applyRequest(ctx, input, (tx, answer) => complete(tx, { workspaceId, key, ...answer })));
+    return respond(
+      await applyRequest(ctx, input, (tx, answer) => complete(tx, { workspaceId, key, ...answer })),
+    );
   } catch (error) {
     await release({ workspaceId, key });
     throw error;
@@ -38,14 +53,18 @@ export const postConsents = apiRoute('write', async (ctx) => {
 type Answer = { status: number; body: unknown };
 
 function respond(answer: Answer, headers: Record<string, string> = {}): Response {
-  const type: Record<string, string> = answer.status >= 400 ? { 'content-type': 'application/problem+json' } : {};
+  const type: Record<string, string> =
+    answer.status >= 400 ? { 'content-type': 'application/problem+json' } : {};
   return json(answer.body, answer.status, { ...headers, ...type });
 }
 
 async function applyRequest(
   ctx: ApiContext,
   input: ConsentRequest,
-  store?: (tx: Parameters<NonNullable<Parameters<typeof applyConsentFor>[0]['within']>>[0], answer: Answer) => Promise<unknown>,
+  store?: (
+    tx: Parameters<NonNullable<Parameters<typeof applyConsentFor>[0]['within']>>[0],
+    answer: Answer,
+  ) => Promise<unknown>,
 ): Promise<Answer> {
   const workspaceId = ctx.caller.workspaceId;
   const subscriber = await requireSubscriber(workspaceId, input.subscriber);
@@ -54,7 +73,11 @@ async function applyRequest(
     workspaceId,
     subscriberId: subscriber.id,
     source: 'api',
-    evidence: { ...clientInfo(ctx.request), apiKeyId: ctx.caller.keyId, ...(input.evidence ? { detail: input.evidence } : {}) },
+    evidence: {
+      ...clientInfo(ctx.request),
+      apiKeyId: ctx.caller.keyId,
+      ...(input.evidence ? { detail: input.evidence } : {}),
+    },
     changes: input.changes.map((c) => ({ type: 'subscription', ...c })),
     within: async (tx, results) => {
       const result = results[0] as ItemResult;
@@ -74,11 +97,19 @@ async function answerFor(
   input: ConsentRequest,
 ): Promise<Answer> {
   if (!result.ok) {
-    const refusals = result.refusals.map((r) => ({ change: input.changes[r.index], reason: r.reason, message: r.message }));
+    const refusals = result.refusals.map((r) => ({
+      change: input.changes[r.index],
+      reason: r.reason,
+      message: r.message,
+    }));
     const first = refusals[0];
-    const body = problemBody('consent_refused', first ? `${first.message} (${first.change?.category}/${first.change?.channel})` : 'Refused.', {
-      refusals,
-    });
+    const body = problemBody(
+      'consent_refused',
+      first ? `${first.message} (${first.change?.category}/${first.change?.channel})` : 'Refused.',
+      {
+        refusals,
+      },
+    );
     return { status: body.status, body };
   }
   const dbh = tx ?? (await db());

@@ -12,9 +12,20 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
-const body = (ref: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const body = (ref: string) => ({
+  required: true,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+const ok = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object' } } },
+});
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
 
 export function openApiDocument() {
   return {
@@ -66,7 +77,13 @@ export function openApiDocument() {
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { path: { type: 'string' }, message: { type: 'string' } },
+              },
+            },
           },
         },
       },
@@ -76,7 +93,11 @@ export function openApiDocument() {
         post: {
           summary: 'Create or update a subscriber (matched by externalId, then email, then phone)',
           requestBody: body('SubscriberUpsert'),
-          responses: { '200': ok('Updated'), '201': ok('Created'), ...errors(400, 401, 403, 409, 413, 415, 422) },
+          responses: {
+            '200': ok('Updated'),
+            '201': ok('Created'),
+            ...errors(400, 401, 403, 409, 413, 415, 422),
+          },
         },
       },
       '/api/v1/subscribers/{id}': {
@@ -92,7 +113,11 @@ export function openApiDocument() {
           parameters: [
             idParam,
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            },
           ],
           responses: { '200': ok('{ events, nextCursor }'), ...errors(401, 403, 404, 422) },
         },
@@ -100,9 +125,14 @@ export function openApiDocument() {
       '/api/v1/consents': {
         post: {
           summary: 'Change consent; all changes apply or none do',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 } }],
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 } },
+          ],
           requestBody: body('ConsentRequest'),
-          responses: { '200': ok('The events written and the resulting subscriptions'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+          responses: {
+            '200': ok('The events written and the resulting subscriptions'),
+            ...errors(400, 401, 403, 404, 409, 413, 415, 422),
+          },
         },
       },
       '/api/v1/check': {
@@ -110,7 +140,12 @@ export function openApiDocument() {
           summary: 'May I send this category on this channel to this subscriber?',
           requestBody: body('CheckRequest'),
           responses: {
-            '200': { description: 'The answer', content: { 'application/json': { schema: { $ref: '#/components/schemas/CheckAnswer' } } } },
+            '200': {
+              description: 'The answer',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/CheckAnswer' } },
+              },
+            },
             ...errors(400, 401, 403, 413, 415, 422),
           },
         },

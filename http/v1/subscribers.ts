@@ -1,6 +1,6 @@
-import { findSubscriberById, listEvents } from '@/db/queries/subscribers';
-import type { SubscriberRow } from '@/db/queries/subscribers';
 import { db } from '@/db/client';
+import type { SubscriberRow } from '@/db/queries/subscribers';
+import { findSubscriberById, listEvents } from '@/db/queries/subscribers';
 import { DomainError } from '@/domain/errors';
 import { subscriberWithSubscriptions, upsertSubscriber } from '@/domain/subscribers';
 import { apiRoute, pathParam } from '../api';
@@ -42,7 +42,10 @@ function subscriberId(url: URL): string {
 
 /** GET /api/v1/subscribers/{id}: the subscriber with its subscriptions. */
 export const getSubscriber = apiRoute('read', async ({ caller, url }) => {
-  const { subscriber, subscriptions } = await subscriberWithSubscriptions(caller.workspaceId, subscriberId(url));
+  const { subscriber, subscriptions } = await subscriberWithSubscriptions(
+    caller.workspaceId,
+    subscriberId(url),
+  );
   return json({
     ...subscriberJson(subscriber),
     subscriptions: subscriptions.map((s) => ({
@@ -64,7 +67,12 @@ export const getSubscriberEvents = apiRoute('read', async ({ caller, url }) => {
   const subscriber = await findSubscriberById(dbh, caller.workspaceId, id);
   if (!subscriber) throw new DomainError('not_found', 'No such subscriber in this workspace.');
   const afterSeq = query.cursor ? Number(query.cursor) : 0;
-  const rows = await listEvents(dbh, { workspaceId: caller.workspaceId, subscriberId: id, afterSeq, limit: query.limit + 1 });
+  const rows = await listEvents(dbh, {
+    workspaceId: caller.workspaceId,
+    subscriberId: id,
+    afterSeq,
+    limit: query.limit + 1,
+  });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return json({
