@@ -53,7 +53,7 @@ export default function HomePage() {
           subscriber <code className="font-mono">demo@example.com</code>. Print that
           subscriber&apos;s signed links, and an API key:
         </p>
-        <pre className="overflow-x-auto rounded-lg bg-slate-100 p-4 font-mono text-sm dark:bg-slate-900">
+        <pre className="whitespace-pre-wrap break-all rounded-lg bg-slate-100 p-4 font-mono text-sm dark:bg-slate-900">
           {`npm run -s dial -- link --workspace demo --email demo@example.com
 npm run -s dial -- api-key create --workspace demo`}
         </pre>
@@ -75,10 +75,11 @@ npm run -s dial -- api-key create --workspace demo`}
           </Link>
           .
         </p>
-        <pre className="overflow-x-auto rounded-lg bg-slate-100 p-4 font-mono text-sm dark:bg-slate-900">
+        <pre className="whitespace-pre-wrap break-all rounded-lg bg-slate-100 p-4 font-mono text-sm dark:bg-slate-900">
           {`curl -s localhost:3000/api/v1/check \\
   -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
-  -d '{"subscriber":{"email":"demo@example.com"},"category":"promotions","channel":"email"}'`}
+  -d '{"subscriber":{"email":"demo@example.com"},
+       "category":"promotions","channel":"email"}'`}
         </pre>
       </section>
 
