@@ -10,7 +10,7 @@ test.describe('the embedded server and its CLI', () => {
     await expect(page.getByRole('heading', { name: 'Try the demo' })).toBeVisible();
     await page.getByRole('link', { name: 'OpenAPI document' }).click();
     await expect(page).toHaveURL(/\/api\/v1\/openapi\.json$/);
-    const doc = JSON.parse(await page.locator('body').innerText());
+    const doc = JSON.parse((await page.locator('body').textContent()) ?? '');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/check',

@@ -22,6 +22,6 @@ export class PreferencesPage {
   async status(category: string, channel: string) {
     const item = this.category(category);
     const term = item.getByRole('term').filter({ hasText: channel });
-    return term.locator('xpath=following-sibling::dd[1]').innerText();
+    return term.locator('xpath=following-sibling::dd[1]').textContent();
   }
 }
