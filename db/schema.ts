@@ -83,7 +83,11 @@ export const signingKeys = pgTable(
     createdAt: createdAt(),
     retiredAt: timestamp('retired_at', { withTimezone: true }),
   },
-  (t) => [index('signing_keys_workspace_idx').on(t.workspaceId)],
+  (t) => [
+    index('signing_keys_workspace_idx').on(t.workspaceId),
+    // One signing key per workspace signs; the rotation's row lock relies on this as a backstop.
+    uniqueIndex('signing_keys_one_active_idx').on(t.workspaceId).where(sql`${t.status} = 'active'`),
+  ],
 );
 export type SigningKey = typeof signingKeys.$inferSelect;
 

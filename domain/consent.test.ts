@@ -16,6 +16,7 @@ import {
 import { foldEvents } from './ledger';
 import { issueLink, verifyLink } from './signing-keys';
 import { makeSubscriber, makeWorkspace } from './test-fixtures';
+import { powerOf } from './tokens';
 import type { ConsentChange } from './transitions';
 
 afterAll(() => closeDb());
@@ -258,6 +259,40 @@ describe('the one door', () => {
         })
       ).allowed,
     ).toBe(true);
+  });
+
+  it('an unsubscribe token carries only the power to reduce: its holder cannot opt in', async () => {
+    const s = await makeSubscriber(workspaceId);
+    const token = await issueLink({
+      purpose: 'unsubscribe',
+      workspaceId,
+      subscriberId: s.id,
+      channel: 'email',
+    });
+    const verified = await verifyLink(token, { workspaceId, purpose: 'unsubscribe' });
+    if (!verified.ok) throw new Error(verified.reason);
+    const power = powerOf(verified.claims.purpose);
+    const optIn = await applyConsentFor({
+      workspaceId,
+      subscriberId: verified.claims.subscriberId,
+      source: 'unsubscribe_page',
+      reduceOnly: power.reduceOnly,
+      changes: [
+        { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
+      ],
+    });
+    expect(optIn.ok).toBe(false);
+    if (!optIn.ok) expect(optIn.refusals[0]?.reason).toBe('reduce_only');
+    const optOut = await applyConsentFor({
+      workspaceId,
+      subscriberId: verified.claims.subscriberId,
+      source: 'unsubscribe_page',
+      reduceOnly: power.reduceOnly,
+      changes: [
+        { type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' },
+      ],
+    });
+    expect(optOut.ok).toBe(true);
   });
 
   it('refuses a subscriber of another workspace', async () => {

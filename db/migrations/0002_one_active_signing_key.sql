@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "signing_keys_one_active_idx" ON "signing_keys" USING btree ("workspace_id") WHERE "signing_keys"."status" = 'active';
