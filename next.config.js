@@ -13,12 +13,14 @@ const nextConfig = {
     // Signed links carry their token in the path: never leak it in a Referer, never index it.
     const linkHeaders = [
       { key: 'Referrer-Policy', value: 'no-referrer' },
+      { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
       { key: 'X-Robots-Tag', value: 'noindex, nofollow' },
       { key: 'Cache-Control', value: 'private, no-store' },
     ];
     return [
       { source: '/p/:path*', headers: linkHeaders },
       { source: '/u/:path*', headers: linkHeaders },
+      { source: '/w/:path*', headers: linkHeaders },
       { source: '/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] },
     ];
   },

@@ -59,7 +59,10 @@ export function negotiateLocale(input: {
 }
 
 /** A per-locale text (category names, success messages) in this locale, else English, else any. */
-export function pick<T>(texts: Partial<Record<string, T>> | undefined, locale: Locale): T | undefined {
+export function pick<T>(
+  texts: Partial<Record<string, T>> | undefined,
+  locale: Locale,
+): T | undefined {
   if (!texts) return undefined;
   return texts[locale] ?? texts.en ?? Object.values(texts)[0];
 }

@@ -3,33 +3,78 @@ import { findSubscriberById, listSubscriptions } from '@/db/queries/subscribers'
 import { findWorkspaceById, listCategories } from '@/db/queries/workspaces';
 import type { Channel, Frequency, SubscriptionStatus } from '@/db/schema';
 import { verifyLink } from './signing-keys';
-import type { TokenPurpose, VerifyFailure } from './tokens';
+import type { TokenClaims, TokenPurpose, VerifyFailure } from './tokens';
 
 /**
- * What a signed link shows its holder: the workspace, and the subscriber's consent per category
- * and channel. Read-only: a GET never changes consent (rule 2).
+ * What a signed link shows its holder: the workspace's brand, and the subscriber's consent per
+ * category and channel. Reading it changes nothing (rule 2).
  */
 
+export type Brand = {
+  id: string;
+  slug: string;
+  name: string;
+  logoUrl?: string;
+  accentColor?: string;
+  supportContact?: string;
+  postalAddress?: string;
+  defaultLocale?: string;
+};
+
+export type CategoryView = {
+  id: string;
+  slug: string;
+  kind: 'marketing' | 'transactional';
+  texts: Record<string, { name: string; description?: string }>;
+  frequencies: Frequency[];
+  defaultFrequency: Frequency;
+  channels: { channel: Channel; status: SubscriptionStatus; frequency: Frequency | null }[];
+};
+
 export type PreferencesView = {
-  workspace: { id: string; name: string; accentColor?: string; supportContact?: string };
-  purpose: TokenPurpose;
+  workspace: Brand;
+  claims: TokenClaims;
   subscriber: {
     id: string;
+    email: string | null;
     locale: string | null;
     erased: boolean;
     pausedUntil: Date | null;
     globalOptOuts: string[];
     doNotSell: boolean;
   };
-  categories: {
-    slug: string;
-    kind: 'marketing' | 'transactional';
-    texts: Record<string, { name: string; description?: string }>;
-    channels: { channel: Channel; status: SubscriptionStatus; frequency: Frequency | null }[];
-  }[];
+  /** Every category the workspace offers (archived ones left out), in the workspace's order. */
+  categories: CategoryView[];
+  /** Every channel some category uses. */
+  channels: Channel[];
 };
 
 export type LinkProblem = VerifyFailure | 'unknown_subscriber';
+
+export function brandOf(workspace: {
+  id: string;
+  slug: string;
+  name: string;
+  settings: {
+    brand?: { logoUrl?: string; accentColor?: string };
+    supportContact?: string;
+    postalAddress?: string;
+    defaultLocale?: string;
+  };
+}): Brand {
+  return {
+    id: workspace.id,
+    slug: workspace.slug,
+    name: workspace.name,
+    logoUrl: workspace.settings.brand?.logoUrl,
+    accentColor: workspace.settings.brand?.accentColor,
+    supportContact: workspace.settings.supportContact,
+    postalAddress: workspace.settings.postalAddress,
+    defaultLocale: workspace.settings.defaultLocale,
+  };
+}
+
+const CHANNEL_ORDER: Channel[] = ['email', 'sms', 'whatsapp', 'push'];
 
 export async function preferencesForLink(
   token: string,
@@ -38,7 +83,15 @@ export async function preferencesForLink(
 ): Promise<{ ok: true; view: PreferencesView } | { ok: false; reason: LinkProblem }> {
   const verified = await verifyLink(token, { purpose: purposes }, database);
   if (!verified.ok) return { ok: false, reason: verified.reason };
-  const { workspaceId, subscriberId } = verified.claims;
+  const view = await preferencesView(verified.claims, database);
+  return view ? { ok: true, view } : { ok: false, reason: 'unknown_subscriber' };
+}
+
+export async function preferencesView(
+  claims: TokenClaims,
+  database?: Db,
+): Promise<PreferencesView | undefined> {
+  const { workspaceId, subscriberId } = claims;
   const dbh = database ?? (await getDb());
   const [workspace, subscriber, categories, subscriptions] = await Promise.all([
     findWorkspaceById(dbh, workspaceId),
@@ -46,37 +99,34 @@ export async function preferencesForLink(
     listCategories(dbh, workspaceId),
     listSubscriptions(dbh, workspaceId, subscriberId),
   ]);
-  if (!workspace || !subscriber) return { ok: false, reason: 'unknown_subscriber' };
+  if (!workspace || !subscriber) return undefined;
   const current = new Map(subscriptions.map((s) => [`${s.category}:${s.channel}`, s]));
+  const live = categories.filter((c) => c.archivedAt === null);
+  const used = new Set(live.flatMap((c) => c.channels));
   return {
-    ok: true,
-    view: {
-      workspace: {
-        id: workspace.id,
-        name: workspace.name,
-        accentColor: workspace.settings.brand?.accentColor,
-        supportContact: workspace.settings.supportContact,
-      },
-      purpose: verified.claims.purpose,
-      subscriber: {
-        id: subscriber.id,
-        locale: subscriber.locale,
-        erased: subscriber.erasedAt !== null,
-        pausedUntil: subscriber.pausedUntil,
-        globalOptOuts: Object.keys(subscriber.globalOptOuts),
-        doNotSell: subscriber.doNotSell,
-      },
-      categories: categories
-        .filter((c) => c.archivedAt === null)
-        .map((c) => ({
-          slug: c.slug,
-          kind: c.kind,
-          texts: c.texts,
-          channels: c.channels.map((channel) => {
-            const s = current.get(`${c.slug}:${channel}`);
-            return { channel, status: s?.status ?? 'none', frequency: s?.frequency ?? null };
-          }),
-        })),
+    workspace: brandOf(workspace),
+    claims,
+    subscriber: {
+      id: subscriber.id,
+      email: subscriber.email,
+      locale: subscriber.locale,
+      erased: subscriber.erasedAt !== null,
+      pausedUntil: subscriber.pausedUntil,
+      globalOptOuts: Object.keys(subscriber.globalOptOuts),
+      doNotSell: subscriber.doNotSell,
     },
+    categories: live.map((c) => ({
+      id: c.id,
+      slug: c.slug,
+      kind: c.kind,
+      texts: c.texts,
+      frequencies: c.frequencies,
+      defaultFrequency: c.defaultFrequency,
+      channels: c.channels.map((channel) => {
+        const s = current.get(`${c.slug}:${channel}`);
+        return { channel, status: s?.status ?? 'none', frequency: s?.frequency ?? null };
+      }),
+    })),
+    channels: CHANNEL_ORDER.filter((c) => used.has(c)),
   };
 }

@@ -2,6 +2,7 @@ import { runCommand } from '@/cli/commands';
 import { closeDb, db, dbKind } from '@/db/client';
 import { listWorkspaceIds } from '@/db/queries/outbox';
 import { writeCheckpoint } from '@/domain/chain';
+import { registerMailJobs } from '@/domain/mail-jobs';
 import { type RunningWorker, startOutboxWorker } from '@/domain/outbox';
 import { seedDemo } from '@/domain/seed';
 import { config } from '@/platform/config';
@@ -47,6 +48,7 @@ async function boot(options: { worker?: boolean }): Promise<Runtime> {
       stops.push(control.close);
     }
   }
+  registerMailJobs();
   if (options.worker ?? cfg.worker) {
     const worker: RunningWorker = startOutboxWorker();
     stops.push(worker.stop);

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { config } from '@/platform/config';
 import { json } from '../problem';
-import { checkRequestSchema, consentRequestSchema, subscriberUpsertSchema } from './schemas';
+import {
+  checkRequestSchema,
+  consentRequestSchema,
+  linksRequestSchema,
+  subscriberUpsertSchema,
+} from './schemas';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 
@@ -67,6 +72,24 @@ export function openApiDocument() {
             status: { enum: ['none', 'subscribed', 'unsubscribed', 'pending'] },
             frequency: { type: ['string', 'null'] },
             resumesAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        LinksRequest: schema(linksRequestSchema),
+        Links: {
+          type: 'object',
+          required: ['preferencesUrl', 'unsubscribeUrl', 'oneClickUrl', 'headers'],
+          properties: {
+            preferencesUrl: { type: 'string', format: 'uri' },
+            unsubscribeUrl: { type: 'string', format: 'uri' },
+            oneClickUrl: { type: 'string', format: 'uri' },
+            headers: {
+              type: 'object',
+              required: ['List-Unsubscribe', 'List-Unsubscribe-Post'],
+              properties: {
+                'List-Unsubscribe': { type: 'string', examples: ['<https://…/u/…/one-click>'] },
+                'List-Unsubscribe-Post': { const: 'List-Unsubscribe=One-Click' },
+              },
+            },
           },
         },
         Problem: {
@@ -147,6 +170,21 @@ export function openApiDocument() {
               },
             },
             ...errors(400, 401, 403, 413, 415, 422),
+          },
+        },
+      },
+      '/api/v1/links': {
+        post: {
+          summary: 'Signed links and List-Unsubscribe headers for a message to this subscriber',
+          description:
+            'Scope `check` or `write`. The preferences link lets whoever holds it opt the subscriber in as well as out, so put it only in messages to that subscriber; it expires (after 90 days unless the operator set otherwise). The unsubscribe and one-click links only reduce consent and never expire. Without a category, the unsubscribe links stop every marketing category on that channel. Put `headers` on the message as they are (RFC 8058). An unknown category, or a channel the category is not offered on, is 422; an unknown or erased subscriber is 404.',
+          requestBody: body('LinksRequest'),
+          responses: {
+            '200': {
+              description: 'The links',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Links' } } },
+            },
+            ...errors(400, 401, 403, 404, 413, 415, 422),
           },
         },
       },

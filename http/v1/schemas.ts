@@ -40,6 +40,13 @@ export const checkRequestSchema = z.strictObject({
   channel: channelSchema,
 });
 
+/** Without a category, the unsubscribe links cover every marketing category (on `channel`). */
+export const linksRequestSchema = z.strictObject({
+  subscriber: subscriberRefSchema,
+  category: categorySlugSchema.optional(),
+  channel: channelSchema.optional(),
+});
+
 export const eventsQuerySchema = z.object({
   cursor: z
     .string()

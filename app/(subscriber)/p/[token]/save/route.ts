@@ -1,0 +1,4 @@
+import { postPreferences } from '@/http/subscriber/preferences';
+
+export const dynamic = 'force-dynamic';
+export const POST = postPreferences;

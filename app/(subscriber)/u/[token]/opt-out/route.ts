@@ -1,0 +1,4 @@
+import { postOptOut } from '@/http/subscriber/unsubscribe';
+
+export const dynamic = 'force-dynamic';
+export const POST = postOptOut;

@@ -1,0 +1,4 @@
+import { postReducedPreferences } from '@/http/subscriber/preferences';
+
+export const dynamic = 'force-dynamic';
+export const POST = postReducedPreferences;

@@ -1,0 +1,4 @@
+import { postUndo } from '@/http/subscriber/unsubscribe';
+
+export const dynamic = 'force-dynamic';
+export const POST = postUndo;
