@@ -8,7 +8,9 @@ import {
   type SubscriberRow,
   updateSubscriberKeys,
 } from '@/db/queries/subscribers';
+import { applyConsentFor } from './consent';
 import { DomainError } from './errors';
+import { isSuppressed } from './suppression';
 
 /** Addresses are compared lower-cased and trimmed; phones must be E.164. */
 export function normalizeEmail(email: string): string {
@@ -93,7 +95,7 @@ export async function upsertSubscriber(
     }
     const [existing] = distinct.values();
     if (!existing) {
-      const inserted = await insertSubscriber(dbh, { workspaceId, ...input });
+      const inserted = await createSubscriber(dbh, workspaceId, input);
       if (inserted) return { subscriber: inserted, created: true };
       continue; // A concurrent request created it: match again.
     }
@@ -110,6 +112,37 @@ export async function upsertSubscriber(
     }
   }
   throw new DomainError('conflict', 'The subscriber changed while saving; try again.');
+}
+
+/**
+ * Inserts the subscriber; one whose address is on the suppression list (an erased person coming
+ * back through an import, the API or a signup) is at once globally opted out, as their own
+ * erasure request, through the one door. Both in one transaction, so no suppressed address is
+ * ever visible without its opt-out. The list is read after the insert: an erasure of the same
+ * address that the insert had to wait for has committed by then.
+ */
+async function createSubscriber(
+  dbh: Db,
+  workspaceId: string,
+  input: SubscriberUpsert,
+): Promise<SubscriberRow | undefined> {
+  return dbh.transaction(async (tx) => {
+    const inserted = await insertSubscriber(tx, { workspaceId, ...input });
+    if (!inserted) return undefined;
+    if (!(await isSuppressed(workspaceId, input, tx))) return inserted;
+    const result = await applyConsentFor(
+      {
+        workspaceId,
+        subscriberId: inserted.id,
+        source: 'erasure',
+        changes: [{ type: 'global_opt_out', channel: 'all' }],
+        evidence: { detail: { suppressed: true } },
+      },
+      tx,
+    );
+    if (!result.ok) throw new Error('The suppression opt-out of a new subscriber was refused.');
+    return findSubscriberById(tx, workspaceId, inserted.id);
+  });
 }
 
 function changedKeys(existing: SubscriberRow, input: SubscriberUpsert) {

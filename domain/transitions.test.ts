@@ -436,3 +436,140 @@ describe('reduce-only power (unsubscribe links)', () => {
     ).toBe('reduce_only');
   });
 });
+
+describe('erasure', () => {
+  const erase = [{ type: 'erase' }] as const satisfies ConsentChange[];
+  function mixedState(): SubscriberState {
+    const state = subscribedState();
+    state.subscriptions.set(subscriptionKey('c-promo', 'sms'), {
+      status: 'pending',
+      frequency: 'weekly',
+      ownOptOut: false,
+    });
+    state.subscriptions.set(subscriptionKey('c-promo', 'push'), {
+      status: 'unsubscribed',
+      frequency: null,
+      ownOptOut: false,
+    });
+    state.subscriptions.set(subscriptionKey('c-orders', 'email'), {
+      status: 'subscribed',
+      frequency: 'instant',
+      ownOptOut: false,
+    });
+    return state;
+  }
+
+  it('opts out of every active or pending marketing subscription, of everything, then erases', () => {
+    const state = mixedState();
+    const r = run(state, [...erase], 'erasure');
+    expect(r.refusals).toEqual([]);
+    expect(r.events).toEqual([
+      {
+        type: 'subscription',
+        categoryId: 'c-promo',
+        channel: 'email',
+        before: { status: 'subscribed', frequency: 'instant', ownOptOut: false },
+        after: { status: 'unsubscribed', frequency: 'instant', ownOptOut: true },
+      },
+      {
+        type: 'subscription',
+        categoryId: 'c-promo',
+        channel: 'sms',
+        before: { status: 'pending', frequency: 'weekly', ownOptOut: false },
+        after: { status: 'unsubscribed', frequency: 'weekly', ownOptOut: true },
+      },
+      {
+        type: 'global_opt_out',
+        categoryId: null,
+        channel: null,
+        before: { optedOut: false, own: false },
+        after: { optedOut: true, own: true },
+      },
+      {
+        type: 'erasure',
+        categoryId: null,
+        channel: null,
+        before: { value: false },
+        after: { value: true },
+      },
+    ]);
+    expect(state.erased).toBe(true);
+    // Transactional rows and what is already off are left as they are.
+    expect(state.subscriptions.get(subscriptionKey('c-orders', 'email'))?.status).toBe(
+      'subscribed',
+    );
+    expect(state.subscriptions.get(subscriptionKey('c-promo', 'push'))?.ownOptOut).toBe(false);
+  });
+
+  it('makes a business global opt-out the subscriber own', () => {
+    const state = emptyState();
+    state.globalOptOuts.set('all', { optedOut: true, own: false });
+    const r = run(state, [...erase], 'erasure');
+    expect(r.events.map((e) => e.type)).toEqual(['global_opt_out', 'erasure']);
+    expect(r.events[0]?.after).toEqual({ optedOut: true, own: true });
+  });
+
+  it('erasing twice changes nothing the second time', () => {
+    const state = mixedState();
+    run(state, [...erase], 'erasure');
+    expect(run(state, [...erase], 'erasure')).toEqual({ events: [], refusals: [] });
+  });
+
+  for (const source of ['api', 'admin', 'import', 'preference_center', 'one_click'] as const) {
+    it(`is refused from ${source}`, () => {
+      const state = subscribedState();
+      const r = run(state, [...erase], source);
+      expect(r.events).toEqual([]);
+      expect(r.refusals[0]?.reason).toBe('erasure_only');
+      expect(state.erased).toBe(false);
+    });
+  }
+
+  it('is deterministic: the same state gives the same events', () => {
+    const a = mixedState();
+    const b = mixedState();
+    expect(run(a, [...erase], 'erasure')).toEqual(run(b, [...erase], 'erasure'));
+  });
+
+  it('after erasure no source can opt in again, nor lift the global opt-out', () => {
+    const state = subscribedState();
+    run(state, [...erase], 'erasure');
+    for (const source of ['preference_center', 'double_opt_in', 'api', 'import'] as const) {
+      expect(run(state, [sub('subscribed')], source).refusals[0]?.reason).toBe('erased');
+      expect(run(state, [sub('pending')], source).refusals[0]?.reason).toBe('erased');
+    }
+    expect(
+      run(state, [{ type: 'global_opt_in', channel: 'all' }], 'preference_center').refusals[0]
+        ?.reason,
+    ).toBe('erased');
+  });
+
+  it('an undo issued before the erasure cannot restore consent after it', () => {
+    const state = subscribedState();
+    run(state, [...erase], 'erasure');
+    const r = run(
+      state,
+      [
+        {
+          type: 'restore_subscription',
+          category: 'c-promo',
+          channel: 'email',
+          value: { status: 'subscribed', frequency: 'instant', ownOptOut: false },
+        },
+      ],
+      'unsubscribe_page',
+      { restore: true },
+    );
+    expect(r.refusals[0]?.reason).toBe('erased');
+  });
+
+  it('an erasure-source opt-out (a suppressed address) is the subscriber own', () => {
+    const state = emptyState();
+    const r = run(state, [{ type: 'global_opt_out', channel: 'all' }], 'erasure');
+    expect(r.events[0]?.after).toEqual({ optedOut: true, own: true });
+    expect(run(state, [sub('subscribed')], 'import').refusals[0]?.reason).toBe('own_opt_out');
+    expect(run(state, [sub('subscribed')], 'api').refusals[0]?.reason).toBe('own_opt_out');
+    // A double opt-in may start; the subscriber decides by confirming.
+    expect(run(state, [sub('pending')], 'api').events).toHaveLength(1);
+  });
+});

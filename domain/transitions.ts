@@ -32,7 +32,12 @@ export type ConsentChange =
   | { type: 'global_opt_out'; channel: Channel | 'all' }
   | { type: 'global_opt_in'; channel: Channel | 'all' }
   | { type: 'keyword_block'; channel: Channel; blocked: boolean }
-  | { type: 'do_not_sell'; value: boolean };
+  | { type: 'do_not_sell'; value: boolean }
+  /**
+   * Only with source `erasure`: opts out of every marketing subscription and of everything, as
+   * the subscriber's own act, then marks the subscriber erased (no opt-in is accepted after).
+   */
+  | { type: 'erase' };
 
 export type RefusalReason =
   | 'own_opt_out'
@@ -44,6 +49,7 @@ export type RefusalReason =
   | 'reduce_only'
   | 'keyword_only'
   | 'erased'
+  | 'erasure_only'
   | 'invalid_pause';
 
 export type Refusal = { index: number; reason: RefusalReason; message: string };
@@ -77,6 +83,9 @@ const OWN_SOURCES: ReadonlySet<Source> = new Set([
   'sms_keyword',
   'double_opt_in',
   'gpc',
+  // Erasure is the subscriber's own request, and a suppressed address re-entering is that
+  // request's echo: the opt-outs it records must not be reversible by an import or the API.
+  'erasure',
 ]);
 /** A subscriber's own explicit opt-in: the only thing that reverses their own opt-out. */
 const OWN_OPT_IN_SOURCES: ReadonlySet<Source> = new Set([
@@ -107,6 +116,7 @@ const MESSAGES: Record<RefusalReason, string> = {
   reduce_only: 'This link can only reduce consent; use the preferences link to opt in.',
   keyword_only: 'A keyword block is set and lifted only by the subscriber texting STOP or START.',
   erased: 'This subscriber was erased and cannot be opted in again.',
+  erasure_only: 'Erasing a subscriber is done only by an erasure request.',
   invalid_pause: 'A pause must end in the future.',
 };
 
@@ -133,6 +143,12 @@ export function computeTransitions(
       case 'restore_subscription': {
         const category = ctx.categories.get(change.category);
         if (!ctx.restore || !category) return refuse(index, 'unknown_category');
+        // An undo link issued before an erasure must not bring consent back after it.
+        if (
+          state.erased &&
+          (change.value.status === 'subscribed' || change.value.status === 'pending')
+        )
+          return refuse(index, 'erased');
         const key = subscriptionKey(category.id, change.channel);
         const before = state.subscriptions.get(key) ?? NO_SUBSCRIPTION;
         if (sameSubscription(before, change.value)) return;
@@ -251,6 +267,44 @@ export function computeTransitions(
           before: { value: state.doNotSell },
           after: { value: change.value },
         });
+        return;
+      }
+      case 'erase': {
+        if (ctx.source !== 'erasure') return refuse(index, 'erasure_only');
+        // Sorted, so the same state always gives the same events in the same order.
+        for (const key of [...state.subscriptions.keys()].sort()) {
+          const before = state.subscriptions.get(key) as SubscriptionValue;
+          if (before.status !== 'subscribed' && before.status !== 'pending') continue;
+          const split = key.lastIndexOf(':');
+          const categoryId = key.slice(0, split);
+          if (ctx.categories.get(categoryId)?.kind === 'transactional') continue;
+          emit({
+            type: 'subscription',
+            categoryId,
+            channel: key.slice(split + 1) as Channel,
+            before,
+            after: { status: 'unsubscribed', frequency: before.frequency, ownOptOut: true },
+          });
+        }
+        const optOut = state.globalOptOuts.get('all') ?? NOT_OPTED_OUT;
+        if (!optOut.optedOut || !optOut.own) {
+          emit({
+            type: 'global_opt_out',
+            categoryId: null,
+            channel: null,
+            before: optOut,
+            after: { optedOut: true, own: true },
+          });
+        }
+        if (!state.erased) {
+          emit({
+            type: 'erasure',
+            categoryId: null,
+            channel: null,
+            before: { value: false },
+            after: { value: true },
+          });
+        }
         return;
       }
     }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { config } from '@/platform/config';
 import { ProblemError } from './problem';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -68,8 +69,10 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.out
  * dropping any such header a client sent; behind a proxy, the proxy's forwarded header is used.
  */
 export function clientInfo(request: Request): { ip?: string; userAgent?: string } {
-  const remote = request.headers.get('x-dial-remote-addr') ?? undefined;
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined;
+  const remote = request.headers.get('x-dial-remote-addr') || undefined;
+  const forwarded = config().trustProxy
+    ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined
+    : undefined;
   const userAgent = request.headers.get('user-agent')?.slice(0, 512) || undefined;
   return { ip: forwarded ?? remote, userAgent };
 }

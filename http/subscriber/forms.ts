@@ -1,13 +1,19 @@
 import { type Locale, toLocale } from '@/domain/i18n';
+import { readBody } from '../request';
 
 /**
  * Plain HTML forms (they work without JavaScript): read the fields, answer with a 303 so a
  * reload never posts twice. Subscriber pages never set cookies.
  */
 
+/** A preference form is a few kilobytes; anything far larger is not one of ours. */
+const MAX_FORM_BYTES = 64 * 1024;
+
 export async function readForm(request: Request): Promise<Map<string, string> | undefined> {
   try {
-    const data = await request.formData();
+    const body = await readBody(request, MAX_FORM_BYTES);
+    const type = request.headers.get('content-type') ?? 'application/x-www-form-urlencoded';
+    const data = await new Response(body, { headers: { 'content-type': type } }).formData();
     const fields = new Map<string, string>();
     for (const [key, value] of data) if (typeof value === 'string') fields.set(key, value);
     return fields;
