@@ -7,7 +7,7 @@ import { verifyWorkspace, writeCheckpoint } from '@/domain/chain';
 import { DomainError } from '@/domain/errors';
 import { buildLinks } from '@/domain/links';
 import { seedDemo } from '@/domain/seed';
-import { rotateSigningKey } from '@/domain/signing-keys';
+import { revokeSigningKey, rotateSigningKey } from '@/domain/signing-keys';
 import { emailSchema, findSubscriber } from '@/domain/subscribers';
 import { configureWorkspace, createWorkspace, requireWorkspace } from '@/domain/workspaces';
 
@@ -32,6 +32,8 @@ Commands:
   ledger verify --workspace <slug>          verify every hash chain and the latest checkpoint
   ledger checkpoint --workspace <slug>      record the workspace's chain heads now
   signing-key rotate --workspace <slug>     new links use a new key; old links keep working
+  signing-key revoke --workspace <slug> --kid <kid>
+                                            a compromised key: its links stop working at once
   help                                      this text
 `;
 
@@ -47,6 +49,7 @@ const OPTIONS = {
   email: { type: 'string' },
   category: { type: 'string' },
   channel: { type: 'string' },
+  kid: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -164,6 +167,19 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
         const workspace = await requireWorkspace(required(values, 'workspace'));
         const kid = await rotateSigningKey(workspace.id);
         print(`New signing key ${kid} is active; older keys still verify the links already sent.`);
+        break;
+      }
+      case 'signing-key revoke': {
+        const workspace = await requireWorkspace(required(values, 'workspace'));
+        const outcome = await revokeSigningKey(workspace.id, required(values, 'kid'));
+        if (!outcome.revoked)
+          throw new DomainError(
+            'not_found',
+            `No key ${values.kid} in workspace "${workspace.slug}".`,
+          );
+        print(
+          `Revoked ${values.kid}: its links now land on "email me a fresh link".${outcome.replacedBy ? ` New links use ${outcome.replacedBy}.` : ''}`,
+        );
         break;
       }
       default:
