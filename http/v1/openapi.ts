@@ -145,6 +145,22 @@ export function openApiDocument() {
           responses: { '200': ok('{ events, nextCursor }'), ...errors(401, 403, 404, 422) },
         },
       },
+      '/api/v1/subscribers/{id}/export': {
+        get: {
+          summary:
+            'Everything Dial holds about one subscriber (a data access request), ledger included',
+          parameters: [idParam],
+          responses: { '200': ok('The subscriber data as JSON'), ...errors(401, 403, 404) },
+        },
+      },
+      '/api/v1/subscribers/{id}/erase': {
+        post: {
+          summary:
+            'Erase a subscriber: personal data removed everywhere, a keyed hash kept on the suppression list',
+          parameters: [idParam],
+          responses: { '200': ok('{ erased: true }'), ...errors(401, 403, 404) },
+        },
+      },
       '/api/v1/consents': {
         post: {
           summary: 'Change consent; all changes apply or none do',
