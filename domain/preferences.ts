@@ -19,6 +19,7 @@ export type Brand = {
   supportContact?: string;
   postalAddress?: string;
   defaultLocale?: string;
+  linkDomain?: string;
 };
 
 export type CategoryView = {
@@ -60,6 +61,7 @@ export function brandOf(workspace: {
     supportContact?: string;
     postalAddress?: string;
     defaultLocale?: string;
+    linkDomain?: string;
   };
 }): Brand {
   return {
@@ -71,6 +73,7 @@ export function brandOf(workspace: {
     supportContact: workspace.settings.supportContact,
     postalAddress: workspace.settings.postalAddress,
     defaultLocale: workspace.settings.defaultLocale,
+    linkDomain: workspace.settings.linkDomain,
   };
 }
 

@@ -72,7 +72,8 @@ export async function optOutWithLink(
     which: Which;
     source: Extract<Source, 'unsubscribe_page' | 'one_click' | 'preference_center'>;
     evidence: EvidenceData;
-    confirm: { enabled: boolean; locale?: string };
+    /** The confirmation mail may ask the optional "why?": a link to that question for this opt-out. */
+    confirm: { enabled: boolean; locale?: string; feedbackUrl?: (changeId: string) => string };
   },
   database?: Db,
 ): Promise<ItemResult> {

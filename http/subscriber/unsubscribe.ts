@@ -1,6 +1,7 @@
 import { undoChange } from '@/domain/consent';
 import { DomainError } from '@/domain/errors';
 import { recordFeedback } from '@/domain/feedback';
+import { linkOrigin } from '@/domain/links';
 import { preferencesView } from '@/domain/preferences';
 import { issueLink, verifyLink } from '@/domain/signing-keys';
 import { optOutWithLink, scopeOf, type Which } from '@/domain/unsubscribe';
@@ -16,8 +17,17 @@ async function linkContext(token: string) {
   return view ? { claims: verified.claims, view } : undefined;
 }
 
-function confirmPolicy(view: NonNullable<Awaited<ReturnType<typeof linkContext>>>['view']) {
-  return view.subscriber.email !== null && !view.subscriber.erased;
+type LinkContext = NonNullable<Awaited<ReturnType<typeof linkContext>>>;
+
+/** The one confirmation message, with a link back to the optional question for this opt-out. */
+function confirmation(context: LinkContext, token: string, which: Which, locale?: string) {
+  const origin = linkOrigin({ settings: { linkDomain: context.view.workspace.linkDomain } });
+  return {
+    enabled: context.view.subscriber.email !== null && !context.view.subscriber.erased,
+    locale,
+    feedbackUrl: (changeId: string) =>
+      `${origin}/u/${encodeURIComponent(token)}/done?${new URLSearchParams({ which, change: changeId, ...(locale ? { lang: locale } : {}) })}`,
+  };
 }
 
 /** POST /u/{token}/opt-out: `which` = this | all. Then the confirmation page, with an undo. */
@@ -36,7 +46,7 @@ export async function postOptOut(request: Request): Promise<Response> {
     which: which as Which,
     source: 'unsubscribe_page',
     evidence: clientInfo(request),
-    confirm: { enabled: confirmPolicy(context.view), locale: lang },
+    confirm: confirmation(context, token, which as Which, lang),
   });
   const changeId = result.ok ? (result.changeId ?? undefined) : undefined;
   const undo = changeId
@@ -74,7 +84,7 @@ export async function postOneClick(request: Request): Promise<Response> {
     which: 'this',
     source: 'one_click',
     evidence: clientInfo(request),
-    confirm: { enabled: confirmPolicy(context.view) },
+    confirm: confirmation(context, token, 'this'),
   });
   if (!result.ok) return text(409, 'This link cannot unsubscribe from anything.');
   return text(200, 'You are unsubscribed.');
