@@ -253,9 +253,13 @@ describe('unsubscribe page POSTs', () => {
     const jobs = (await (
       await db()
     ).execute(
-      sql`select count(*)::int as n from outbox where kind = 'mail.optout_confirmation' and payload->>'subscriberId' = ${s.id}`,
-    )) as unknown as { rows: { n: number }[] };
-    expect(jobs.rows[0]?.n).toBe(1);
+      sql`select payload from outbox where kind = 'mail.optout_confirmation' and payload->>'subscriberId' = ${s.id}`,
+    )) as unknown as { rows: { payload: { changeId: string; feedbackUrl: string } }[] };
+    expect(jobs.rows).toHaveLength(1);
+    // The mail may ask the optional question: its link leads to this opt-out's question.
+    const { changeId, feedbackUrl } = jobs.rows[0]?.payload ?? { changeId: '', feedbackUrl: '' };
+    expect(new URL(feedbackUrl).pathname).toBe(`/u/${token}/done`);
+    expect(new URL(feedbackUrl).searchParams.get('change')).toBe(changeId);
   });
 
   it('refuses an undo token of another subscriber and a tampered unsubscribe token', async () => {
