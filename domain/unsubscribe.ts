@@ -101,6 +101,9 @@ export async function optOutWithLink(
               subscriberId,
               changeId: result.changeId,
               ...(input.confirm.locale ? { locale: input.confirm.locale } : {}),
+              ...(input.confirm.feedbackUrl
+                ? { feedbackUrl: input.confirm.feedbackUrl(result.changeId) }
+                : {}),
             },
           },
         ]);
