@@ -4,6 +4,7 @@ import { alreadyStopped, scopeOf } from '@/domain/unsubscribe';
 import { linkView, pageLocale, UNSUBSCRIBE, withLang } from '../../context';
 import { recordGpc } from '../../gpc';
 import { messages } from '../../messages';
+import { param, type Search } from '../../notices';
 import { buttonPrimary, buttonSecondary, Notice, Shell } from '../../shell';
 import { describeScope, Hidden } from '../../ui';
 
@@ -14,8 +15,15 @@ export const metadata: Metadata = { robots: { index: false, follow: false } };
  * The page an unsubscribe link opens. A GET shows what the link would stop and changes nothing
  * (link scanners open every link); the buttons POST.
  */
-export default async function UnsubscribePage({ params }: { params: Promise<{ token: string }> }) {
+export default async function UnsubscribePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ token: string }>;
+  searchParams: Search;
+}) {
   const { token } = await params;
+  const stale = param(await searchParams, 'stale') === '1';
   const result = await linkView(token, UNSUBSCRIBE);
   if (!result.ok) notFound();
   const view = result.view;
@@ -30,6 +38,7 @@ export default async function UnsubscribePage({ params }: { params: Promise<{ to
     <Shell brand={view.workspace} locale={locale}>
       <h1 className="font-bold text-2xl">{t.landing.heading}</h1>
       {gpc ? <Notice>{t.prefs.gpc}</Notice> : null}
+      {stale ? <Notice tone="warning">{t.prefs.stale}</Notice> : null}
       {done ? (
         <Notice tone="success">{t.landing.already(what)}</Notice>
       ) : (
