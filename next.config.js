@@ -5,6 +5,8 @@ const nextConfig = {
   // PGlite ships wasm and resolves files relative to its own URL: bundling it breaks it.
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
   poweredByHeader: false,
+  // A second build beside a running one (e.g. while e2e tests use .next): NEXT_DIST_DIR=.next-2.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // The test command runs `tsc --noEmit` over the whole tree (tests, CLI and server too);
   // checking again inside `next build` would only double the build time.
   typescript: { ignoreBuildErrors: true },

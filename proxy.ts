@@ -1,4 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { frameAncestors, loadEmbedForm } from '@/domain/embed';
+import { verifyConfirmToken } from '@/domain/form-tokens';
 import { verifyLink } from '@/domain/signing-keys';
 
 /**
@@ -10,6 +12,8 @@ import { verifyLink } from '@/domain/signing-keys';
  * which shows nothing without JavaScript.
  */
 const PAGE = /^\/([up])\/([^/]+)(?:\/(done|less))?\/?$/;
+const CONFIRM = /^\/c\/([^/]+)\/?$/;
+const EMBED = /^\/embed\/([^/]+)\/([^/]+)(?:\/done)?\/?$/;
 
 export async function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
@@ -33,7 +37,40 @@ export async function proxy(request: NextRequest) {
       });
     }
   }
-  return NextResponse.next({ request: { headers } });
+  const confirm = CONFIRM.exec(request.nextUrl.pathname);
+  if (confirm?.[1] && (request.method === 'GET' || request.method === 'HEAD')) {
+    if (!verifyConfirmToken(safeDecode(confirm[1]))) {
+      headers.set('x-dial-link-problem', 'confirm_invalid');
+      return NextResponse.rewrite(new URL('/_dial/link-problem', request.url), {
+        request: { headers },
+      });
+    }
+  }
+  const response = NextResponse.next({ request: { headers } });
+  const embed = EMBED.exec(request.nextUrl.pathname);
+  if (embed?.[1] && embed[2]) {
+    // Only the form's allowed origins may frame it: the browser enforces this header.
+    const found = await loadEmbedForm({
+      workspaceSlug: safeDecode(embed[1]),
+      formSlug: safeDecode(embed[2]),
+      locale: 'en',
+    });
+    response.headers.set(
+      'Content-Security-Policy',
+      `frame-ancestors ${frameAncestors(found?.allowedOrigins ?? [])}`,
+    );
+  }
+  return response;
 }
 
-export const config = { matcher: ['/u/:path*', '/p/:path*', '/w/:path*'] };
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return '';
+  }
+}
+
+export const config = {
+  matcher: ['/u/:path*', '/p/:path*', '/w/:path*', '/c/:path*', '/embed/:path*'],
+};

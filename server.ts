@@ -20,7 +20,7 @@ const dev = process.argv.includes('--dev');
 
 async function main() {
   const cfg = config();
-  if (!dev && !existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) {
+  if (!dev && !existsSync(path.join(process.cwd(), cfg.nextDistDir, 'BUILD_ID'))) {
     console.error(
       'dial: there is no production build. Run `npm run build` first (or `npm run dev`).',
     );

@@ -4,12 +4,14 @@ import { loadChange } from '@/db/queries/consent';
 import { findSubscriberById, listSubscriptions } from '@/db/queries/subscribers';
 import { findWorkspaceById, listCategories } from '@/db/queries/workspaces';
 import type { ConsentEvent, Workspace } from '@/db/schema';
+import { confirmationToken } from './embed';
 import { type Locale, negotiateLocale, pick } from './i18n';
 import type { EventBody } from './ledger';
-import { buildLinks } from './links';
+import { buildLinks, linkOrigin } from './links';
 import { isPermanentMailError, senderFor, sendMail } from './mail';
 import {
   describeOptOuts,
+  doubleOptInRequest,
   type OptOutItem,
   optOutConfirmation,
   preferencesLink,
@@ -30,6 +32,7 @@ import { type Job, PermanentJobError, registerJobHandler } from './outbox';
 
 export const OPT_OUT_CONFIRMATION = 'mail.optout_confirmation';
 export const PREFERENCES_LINK = 'mail.preferences_link';
+export const DOUBLE_OPT_IN = 'mail.double_opt_in';
 
 const localeField = z.string().trim().max(35).optional();
 
@@ -48,6 +51,13 @@ export const preferencesLinkPayloadSchema = z.object({
 });
 export type PreferencesLinkPayload = z.infer<typeof preferencesLinkPayloadSchema>;
 
+export const doubleOptInPayloadSchema = z.object({
+  subscriberId: z.guid(),
+  /** The change that left the consents pending: the confirmation link confirms exactly those. */
+  changeId: z.guid(),
+  locale: localeField,
+});
+
 /** Outbox rows for the one door (or any caller) to write beside the change that causes them. */
 export function optOutConfirmationJob(workspaceId: string, payload: OptOutConfirmationPayload) {
   return { workspaceId, kind: OPT_OUT_CONFIRMATION, payload };
@@ -60,6 +70,7 @@ export function preferencesLinkJob(workspaceId: string, payload: PreferencesLink
 export function registerMailJobs(): void {
   registerJobHandler(OPT_OUT_CONFIRMATION, (job) => sendOptOutConfirmation(job));
   registerJobHandler(PREFERENCES_LINK, (job) => sendPreferencesLink(job));
+  registerJobHandler(DOUBLE_OPT_IN, (job) => sendDoubleOptInRequest(job));
 }
 
 export async function sendOptOutConfirmation(job: Job, database?: Db): Promise<void> {
@@ -115,6 +126,53 @@ export async function sendPreferencesLink(job: Job, database?: Db): Promise<void
   const locale = localeFor(payload.locale, subscriber.locale, workspace);
   const links = await buildLinks({ workspace, subscriberId: subscriber.id }, dbh);
   const mail = preferencesLink({ workspace, locale, preferencesUrl: links.preferencesUrl });
+  await deliver(dbh, job, workspace, email, mail);
+}
+
+/** "Please confirm": the link confirms the consents of one change that are still pending. */
+export async function sendDoubleOptInRequest(job: Job, database?: Db): Promise<void> {
+  const payload = parsePayload(doubleOptInPayloadSchema, job);
+  const dbh = database ?? (await getDb());
+  const recipient = await loadRecipient(dbh, job, payload.subscriberId);
+  if (!recipient) return;
+  const { workspace, subscriber, email } = recipient;
+  const [events, categories, current] = await Promise.all([
+    loadChange(dbh, workspace.id, payload.changeId),
+    listCategories(dbh, workspace.id),
+    listSubscriptions(dbh, workspace.id, subscriber.id),
+  ]);
+  const locale = localeFor(payload.locale, subscriber.locale, workspace);
+  const names = new Map(
+    categories.map((c) => [
+      c.id,
+      { slug: c.slug, name: pick(c.texts, locale)?.name ?? humanize(c.slug) },
+    ]),
+  );
+  const pending = new Set(
+    current.filter((s) => s.status === 'pending').map((s) => `${s.category}:${s.channel}`),
+  );
+  const items: OptOutItem[] = [];
+  for (const e of events as unknown as EventBody[]) {
+    if (e.type !== 'subscription' || e.channel !== 'email' || e.after.status !== 'pending')
+      continue;
+    const category = names.get(e.categoryId);
+    if (category && pending.has(`${category.slug}:${e.channel}`)) {
+      items.push({ type: 'subscription', categoryName: category.name, channel: e.channel });
+    }
+  }
+  // Confirmed already, or expired: there is nothing left to ask.
+  if (items.length === 0) return;
+  const token = confirmationToken({
+    workspaceId: workspace.id,
+    subscriberId: subscriber.id,
+    changeId: payload.changeId,
+  });
+  const mail = doubleOptInRequest({
+    workspace,
+    locale,
+    what: describeOptOuts(locale, items),
+    confirmUrl: `${linkOrigin(workspace)}/c/${token}`,
+  });
   await deliver(dbh, job, workspace, email, mail);
 }
 

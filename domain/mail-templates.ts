@@ -96,6 +96,14 @@ type Words = {
     keepPrivate: string;
     notYou: string;
   };
+  confirm: {
+    subject: string;
+    intro: (what: string, brand: string) => string;
+    nothingYet: string;
+    button: string;
+    expires: (days: string) => string;
+    notYou: string;
+  };
 };
 
 const WORDS: Record<Locale, Words> = {
@@ -124,6 +132,14 @@ const WORDS: Record<Locale, Words> = {
       keepPrivate: 'Anyone with this link can change your preferences, so please do not share it.',
       notYou: 'If you did not ask for this link, you can ignore this message. Nothing has changed.',
     },
+    confirm: {
+      subject: 'Please confirm your subscription',
+      intro: (what, brand) => `Please confirm that you want ${what} from ${brand}.`,
+      nothingYet: 'Nothing is sent until you confirm.',
+      button: 'Yes, subscribe me',
+      expires: (days) => `This link works for ${days}.`,
+      notYou: 'If you did not sign up, ignore this message: you will not be subscribed.',
+    },
   },
   es: {
     days: (n) => (n === 1 ? '1 día' : `${n} días`),
@@ -150,6 +166,14 @@ const WORDS: Record<Locale, Words> = {
       keepPrivate:
         'Cualquier persona con este enlace puede cambiar tus preferencias, así que no lo compartas.',
       notYou: 'Si no has pedido este enlace, puedes ignorar este mensaje. No ha cambiado nada.',
+    },
+    confirm: {
+      subject: 'Confirma tu suscripción',
+      intro: (what, brand) => `Confirma que quieres recibir ${what} de ${brand}.`,
+      nothingYet: 'No te enviaremos nada hasta que confirmes.',
+      button: 'Sí, suscribirme',
+      expires: (days) => `Este enlace funciona durante ${days}.`,
+      notYou: 'Si no te has suscrito, ignora este mensaje: no quedarás suscrito.',
     },
   },
   fr: {
@@ -180,6 +204,14 @@ const WORDS: Record<Locale, Words> = {
       notYou:
         'Si vous n’avez pas demandé ce lien, vous pouvez ignorer ce message. Rien n’a été modifié.',
     },
+    confirm: {
+      subject: 'Confirmez votre inscription',
+      intro: (what, brand) => `Confirmez que vous souhaitez recevoir ${what} de ${brand}.`,
+      nothingYet: 'Rien ne vous sera envoyé avant votre confirmation.',
+      button: 'Oui, je m’inscris',
+      expires: (days) => `Ce lien fonctionne pendant ${days}.`,
+      notYou: 'Si vous ne vous êtes pas inscrit, ignorez ce message : vous ne serez pas inscrit.',
+    },
   },
   de: {
     days: (n) => (n === 1 ? '1 Tag' : `${n} Tage`),
@@ -209,6 +241,16 @@ const WORDS: Record<Locale, Words> = {
         'Mit diesem Link kann jede Person Ihre Einstellungen ändern. Bitte geben Sie ihn nicht weiter.',
       notYou:
         'Wenn Sie diesen Link nicht angefordert haben, können Sie diese Nachricht ignorieren. Es hat sich nichts geändert.',
+    },
+    confirm: {
+      subject: 'Bitte bestätigen Sie Ihre Anmeldung',
+      intro: (what, brand) =>
+        `Bitte bestätigen Sie, dass Sie ${what} von ${brand} erhalten möchten.`,
+      nothingYet: 'Bis zu Ihrer Bestätigung schicken wir nichts.',
+      button: 'Ja, anmelden',
+      expires: (days) => `Dieser Link ist ${days} gültig.`,
+      notYou:
+        'Wenn Sie sich nicht angemeldet haben, ignorieren Sie diese Nachricht: Sie werden nicht angemeldet.',
     },
   },
 };
@@ -256,6 +298,24 @@ export function preferencesLink(input: {
     { kind: 'p', text: w.link.expires(days) },
     { kind: 'p', text: w.link.keepPrivate },
     { kind: 'small', text: w.link.notYou },
+  ]);
+}
+
+export function doubleOptInRequest(input: {
+  workspace: MailWorkspace;
+  locale: Locale;
+  /** Already in the locale, e.g. "Promotions by email". Never text typed by a visitor. */
+  what: string;
+  confirmUrl: string;
+}): RenderedMail {
+  const w = WORDS[input.locale];
+  const days = w.days(config().pendingExpiryDays);
+  return render(input.workspace, input.locale, w.confirm.subject, [
+    { kind: 'lead', text: w.confirm.intro(input.what, brandName(input.workspace)) },
+    { kind: 'p', text: w.confirm.nothingYet },
+    { kind: 'button', label: w.confirm.button, url: input.confirmUrl },
+    { kind: 'small', text: w.confirm.expires(days) },
+    { kind: 'small', text: w.confirm.notYou },
   ]);
 }
 

@@ -21,6 +21,7 @@ const envSchema = z.object({
   DIAL_PENDING_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   DIAL_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).default(60),
   DIAL_TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  NEXT_DIST_DIR: z.string().min(1).default('.next'),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -42,6 +43,8 @@ export type Config = {
   checkpointMinutes: number;
   /** Behind a reverse proxy: believe its X-Forwarded-For for the client's address. */
   trustProxy: boolean;
+  /** Where `next build` wrote the app (next.config.js reads the same variable). */
+  nextDistDir: string;
   production: boolean;
 };
 
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pendingExpiryDays: e.DIAL_PENDING_EXPIRY_DAYS,
     checkpointMinutes: e.DIAL_CHECKPOINT_MINUTES,
     trustProxy: e.DIAL_TRUST_PROXY === '1',
+    nextDistDir: e.NEXT_DIST_DIR,
     production: e.NODE_ENV === 'production',
   };
 }

@@ -2,6 +2,7 @@ import { runCommand } from '@/cli/commands';
 import { closeDb, db, dbKind } from '@/db/client';
 import { listWorkspaceIds } from '@/db/queries/outbox';
 import { writeCheckpoint } from '@/domain/chain';
+import { expirePendingConsents } from '@/domain/embed';
 import { registerMailJobs } from '@/domain/mail-jobs';
 import { type RunningWorker, startOutboxWorker } from '@/domain/outbox';
 import { seedDemo } from '@/domain/seed';
@@ -53,6 +54,7 @@ async function boot(options: { worker?: boolean }): Promise<Runtime> {
     const worker: RunningWorker = startOutboxWorker();
     stops.push(worker.stop);
     stops.push(startCheckpoints(cfg.checkpointMinutes * 60_000));
+    stops.push(startPendingExpiry(10 * 60_000));
   }
   return {
     seeded,
@@ -78,6 +80,25 @@ export function startCheckpoints(everyMs: number): () => Promise<void> {
     })();
   };
   const first = setTimeout(tick, 5_000);
+  const timer = setInterval(tick, everyMs);
+  first.unref();
+  timer.unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/** Double opt-ins never confirmed expire (source `expiry`); several instances may run it at once. */
+export function startPendingExpiry(everyMs: number): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = expirePendingConsents()
+      .then(() => undefined)
+      .catch((error: unknown) => console.error('dial: expiring pending consents failed:', error));
+  };
+  const first = setTimeout(tick, 15_000);
   const timer = setInterval(tick, everyMs);
   first.unref();
   timer.unref();

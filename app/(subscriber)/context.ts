@@ -1,7 +1,9 @@
 import { headers } from 'next/headers';
 import { cache } from 'react';
 import { db } from '@/db/client';
-import { findWorkspaceBySlug } from '@/db/queries/workspaces';
+import { findSubscriberById } from '@/db/queries/subscribers';
+import { findWorkspaceById, findWorkspaceBySlug } from '@/db/queries/workspaces';
+import { verifyConfirmToken } from '@/domain/form-tokens';
 import { type Locale, negotiateLocale } from '@/domain/i18n';
 import { preferencesForLink } from '@/domain/preferences';
 import type { TokenPurpose } from '@/domain/tokens';
@@ -47,6 +49,33 @@ export const pageLocale = cache(async (): Promise<Locale> => {
         fallback: result.view.workspace.defaultLocale,
       });
     }
+  }
+  const confirm = /^\/c\/([^/]+)/.exec(url.pathname)?.[1];
+  if (confirm) {
+    const claims = verifyConfirmToken(decodeURIComponent(confirm));
+    const dbh = await db();
+    const [subscriber, workspace] = claims
+      ? await Promise.all([
+          findSubscriberById(dbh, claims.workspaceId, claims.subscriberId),
+          findWorkspaceById(dbh, claims.workspaceId),
+        ])
+      : [undefined, undefined];
+    return negotiateLocale({
+      explicit,
+      stored: subscriber?.locale,
+      acceptLanguage,
+      fallback: workspace?.settings.defaultLocale,
+    });
+  }
+  const embed = /^\/embed\/([^/]+)/.exec(url.pathname)?.[1];
+  if (embed) {
+    // A host page passes the shopper's language as data-locale, which the loader sends as ?locale.
+    const row = await findWorkspaceBySlug(await db(), decodeURIComponent(embed));
+    return negotiateLocale({
+      explicit: explicit ?? url.searchParams.get('locale'),
+      acceptLanguage,
+      fallback: row?.settings.defaultLocale,
+    });
   }
   const workspace = /^\/w\/([^/]+)/.exec(url.pathname)?.[1];
   if (workspace) {

@@ -15,7 +15,8 @@ type LinkProblemKey =
   | 'unknown_key'
   | 'wrong_workspace'
   | 'wrong_purpose'
-  | 'unknown_subscriber';
+  | 'unknown_subscriber'
+  | 'confirm_invalid';
 type Reason =
   | 'too_frequent'
   | 'not_relevant'
@@ -178,6 +179,10 @@ const en = {
       'We could not find your subscription',
       'It may have been erased at your request.',
     ],
+    confirm_invalid: [
+      'This confirmation link does not work',
+      'It may have expired. Sign up again on the site where you found the form.',
+    ],
   } as Record<LinkProblemKey, [string, string]>,
   freshLink: 'Email me a fresh link',
 };
@@ -337,6 +342,10 @@ const es: Messages = {
       'Usa el enlace «Gestionar preferencias» del mensaje.',
     ],
     unknown_subscriber: ['No encontramos tu suscripción', 'Puede que se borrara a petición tuya.'],
+    confirm_invalid: [
+      'Este enlace de confirmación no funciona',
+      'Puede que haya caducado. Vuelve a suscribirte en el sitio donde encontraste el formulario.',
+    ],
   },
   freshLink: 'Enviarme un enlace nuevo',
 };
@@ -488,6 +497,10 @@ const fr: Messages = {
       'Utilisez le lien « Gérer mes préférences » du message.',
     ],
     unknown_subscriber: ['Abonnement introuvable', 'Il a peut-être été effacé à votre demande.'],
+    confirm_invalid: [
+      'Ce lien de confirmation ne fonctionne pas',
+      'Il a peut-être expiré. Inscrivez-vous à nouveau sur le site où vous avez trouvé le formulaire.',
+    ],
   },
   freshLink: 'M’envoyer un nouveau lien',
 };
@@ -650,6 +663,10 @@ const de: Messages = {
     unknown_subscriber: [
       'Wir haben Ihr Abonnement nicht gefunden',
       'Vielleicht wurde es auf Ihren Wunsch gelöscht.',
+    ],
+    confirm_invalid: [
+      'Dieser Bestätigungslink funktioniert nicht',
+      'Vielleicht ist er abgelaufen. Melden Sie sich auf der Website, auf der Sie das Formular gefunden haben, erneut an.',
     ],
   },
   freshLink: 'Neuen Link zuschicken',

@@ -1,0 +1,48 @@
+import type { ReactNode } from 'react';
+import type { EmbedForm } from '@/domain/embed';
+
+/** The frame of every page shown inside the iframe: the form's theme and the brand's accent. */
+export function EmbedFrame({
+  embed,
+  children,
+}: {
+  embed: Pick<EmbedForm, 'form' | 'workspace'>;
+  children: ReactNode;
+}) {
+  const accent =
+    [embed.form.theme.accentColor, embed.workspace.accentColor].find(
+      (c) => c && /^#[0-9a-f]{3,8}$/i.test(c),
+    ) ?? '#4f46e5';
+  const dark = embed.form.theme.mode === 'dark';
+  return (
+    <div
+      className={dark ? 'dark' : 'light'}
+      style={{ ['--accent' as string]: accent, colorScheme: dark ? 'dark' : 'light' }}
+    >
+      <main className="flex flex-col gap-4 bg-white p-4 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+        {children}
+      </main>
+    </div>
+  );
+}
+
+/** embed-frame.js: handshake with the loader, resizing, commands; told the result on the done page. */
+export function FrameScript({
+  allowed,
+  result,
+  error,
+}: {
+  allowed: string[];
+  result?: object;
+  error?: object;
+}) {
+  return (
+    <script
+      src="/embed-frame.js"
+      async
+      data-allowed={JSON.stringify(allowed)}
+      {...(result ? { 'data-result': JSON.stringify(result) } : {})}
+      {...(error ? { 'data-error': JSON.stringify(error) } : {})}
+    />
+  );
+}

@@ -1,0 +1,4 @@
+import { postConfirm } from '@/http/embed/confirm';
+
+export const dynamic = 'force-dynamic';
+export const POST = postConfirm;
