@@ -408,10 +408,14 @@ export async function confirmDoubleOptIn(
 }
 
 /** Pending consents never confirmed expire (source `expiry`), one set-based batch per workspace. */
-export async function expirePendingConsents(now = new Date(), database?: Db): Promise<number> {
+export async function expirePendingConsents(
+  now = new Date(),
+  options: { workspaceId?: string } = {},
+  database?: Db,
+): Promise<number> {
   const dbh = database ?? (await getDb());
   const cutoff = new Date(now.getTime() - config().pendingExpiryDays * 86_400_000);
-  const rows = await stalePending(dbh, cutoff);
+  const rows = await stalePending(dbh, cutoff, options.workspaceId);
   const byWorkspace = new Map<string, Map<string, ConsentChange[]>>();
   for (const row of rows) {
     const subs = byWorkspace.get(row.workspaceId) ?? new Map<string, ConsentChange[]>();

@@ -38,7 +38,7 @@ export function categoriesBySlugs(database: DbOrTx, workspaceId: string, slugs: 
 }
 
 /** Pending consents last changed before the cutoff, a bounded batch at a time. */
-export function stalePending(database: DbOrTx, cutoff: Date, limit = 1000) {
+export function stalePending(database: DbOrTx, cutoff: Date, workspaceId?: string, limit = 1000) {
   return database
     .select({
       workspaceId: subscriptions.workspaceId,
@@ -47,6 +47,12 @@ export function stalePending(database: DbOrTx, cutoff: Date, limit = 1000) {
       channel: subscriptions.channel,
     })
     .from(subscriptions)
-    .where(and(eq(subscriptions.status, 'pending'), lt(subscriptions.updatedAt, cutoff)))
+    .where(
+      and(
+        eq(subscriptions.status, 'pending'),
+        lt(subscriptions.updatedAt, cutoff),
+        workspaceId ? eq(subscriptions.workspaceId, workspaceId) : undefined,
+      ),
+    )
     .limit(limit);
 }
