@@ -166,7 +166,22 @@ export default async function EmbedFormPage({
           {t.submit}
         </button>
       </form>
-      <FrameScript allowed={embed.allowedOrigins} />
+      <FrameScript
+        allowed={embed.allowedOrigins}
+        error={
+          param(query, 'n') === 'stale'
+            ? { code: 'stale', message: t.stale }
+            : errors.size > 0
+              ? {
+                  code: 'invalid',
+                  errors: Object.fromEntries(errors),
+                  message: [emailError, phoneError, errors.has('choices') ? t.chooseOne : undefined]
+                    .filter(Boolean)
+                    .join(' '),
+                }
+              : undefined
+        }
+      />
     </EmbedFrame>
   );
 }

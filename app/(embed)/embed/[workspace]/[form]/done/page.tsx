@@ -44,10 +44,7 @@ export default async function EmbedDonePage({
       <p role="status" className="font-medium text-lg">
         {message}
       </p>
-      <FrameScript
-        allowed={embed.allowedOrigins}
-        result={{ status, events, subscriptions, form: embed.form.slug }}
-      />
+      <FrameScript allowed={embed.allowedOrigins} result={{ status, events, subscriptions }} />
     </EmbedFrame>
   );
 }
