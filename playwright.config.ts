@@ -15,6 +15,13 @@ process.env.E2E_PORT ??= '3100';
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dial-e2e-'));
 process.env.E2E_BASE_URL ??= `http://127.0.0.1:${process.env.E2E_PORT}`;
 
+// A second Dial whose mail goes to a real SMTP server the embed spec runs, and the demo shop that
+// embeds it from another site (localhost against 127.0.0.1).
+process.env.E2E_SMTP_PORT ??= '3125';
+process.env.E2E_MAIL_PORT ??= '3102';
+process.env.E2E_MAIL_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dial-e2e-mail-'));
+process.env.E2E_HOST_PORT ??= '3301';
+
 const port = process.env.E2E_PORT;
 const dataDir = process.env.E2E_DATA_DIR;
 const baseURL = process.env.E2E_BASE_URL;
@@ -51,23 +58,52 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // Playwright starts this in its own process group and signals the whole group on exit,
-    // so the server started by npm -> tsx is stopped too.
-    command: 'npm start',
-    url: `${baseURL}/healthz`,
-    env: {
-      PORT: port,
-      DIAL_DATA_DIR: dataDir,
-      DIAL_BASE_URL: baseURL,
-      NODE_ENV: 'production',
-      // The e2e server runs on the embedded PGlite default, even when the shell has a DATABASE_URL.
-      DATABASE_URL: '',
+  webServer: [
+    {
+      // Playwright starts this in its own process group and signals the whole group on exit,
+      // so the server started by npm -> tsx is stopped too.
+      command: 'npm start',
+      url: `${baseURL}/healthz`,
+      env: {
+        PORT: port,
+        DIAL_DATA_DIR: dataDir,
+        DIAL_BASE_URL: baseURL,
+        NODE_ENV: 'production',
+        // The e2e server runs on the embedded PGlite default, even when the shell has a DATABASE_URL.
+        DATABASE_URL: '',
+      },
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     },
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-  },
+    {
+      command: 'npm start',
+      url: `http://127.0.0.1:${process.env.E2E_MAIL_PORT}/healthz`,
+      env: {
+        PORT: process.env.E2E_MAIL_PORT,
+        DIAL_DATA_DIR: process.env.E2E_MAIL_DATA_DIR,
+        DIAL_BASE_URL: `http://127.0.0.1:${process.env.E2E_MAIL_PORT}`,
+        SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
+        NODE_ENV: 'production',
+        DATABASE_URL: '',
+      },
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    },
+    {
+      command: 'node scripts/demo-host.mjs',
+      url: `http://127.0.0.1:${process.env.E2E_HOST_PORT}/`,
+      env: {
+        DEMO_HOST_PORT: process.env.E2E_HOST_PORT,
+        DIAL_URL: `http://127.0.0.1:${process.env.E2E_MAIL_PORT}`,
+      },
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+  ],
 });
