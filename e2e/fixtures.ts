@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+import { Api, AxeMirror, audit } from './support';
 
 /** The repository root (this file lives in <root>/e2e). */
 const repoRoot = path.resolve(__dirname, '..');
@@ -82,28 +83,81 @@ function runCli(args: string[], env: NodeJS.ProcessEnv, options: CliOptions): Pr
   });
 }
 
-export const test = base.extend<{ dial: DialFixture }>({
+/** The environment the CLI runs in: the running e2e server's data dir, port and origin. */
+function cliEnv(serverURL: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DIAL_DATA_DIR: e2eEnv('E2E_DATA_DIR'),
+    PORT: e2eEnv('E2E_PORT'),
+    DIAL_BASE_URL: serverURL,
+    DATABASE_URL: '',
+    NO_COLOR: '1',
+    ...extra,
+  };
+  // Playwright's workers force colours; the CLI's output should be plain text.
+  delete env.FORCE_COLOR;
+  return env;
+}
+
+export interface TestFixtures {
+  dial: DialFixture;
+  /** The demo workspace's sender API. */
+  api: Api;
+  /**
+   * After a page load: axe finds nothing serious or critical, and a full-page screenshot named
+   * `step` is attached to the test (kept in test-results/).
+   */
+  audit: (page: Page, step: string) => Promise<void>;
+}
+
+export interface WorkerFixtures {
+  demoApiKey: string;
+  axeMirror: AxeMirror;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
   dial: async ({ baseURL }, use) => {
     const dataDir = e2eEnv('E2E_DATA_DIR');
-    const port = e2eEnv('E2E_PORT');
     const serverURL = baseURL ?? e2eEnv('E2E_BASE_URL');
-
-    const cli = (args: string[], options: CliOptions = {}): Promise<CliResult> => {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        DIAL_DATA_DIR: dataDir,
-        PORT: port,
-        DIAL_BASE_URL: serverURL,
-        DATABASE_URL: '',
-        NO_COLOR: '1',
-        ...options.env,
-      };
-      // Playwright's workers force colours; the CLI's output should be plain text.
-      delete env.FORCE_COLOR;
-      return runCli(args, env, options);
-    };
-
+    const cli = (args: string[], options: CliOptions = {}): Promise<CliResult> =>
+      runCli(args, cliEnv(serverURL, options.env), options);
     await use({ dataDir, baseURL: serverURL, cli });
+  },
+
+  /** One write-scoped API key of the demo workspace per worker, made with the CLI. */
+  demoApiKey: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; this one has none.
+    async ({}, use) => {
+      const created = await runCli(
+        ['api-key', 'create', '--workspace', 'demo', '--name', 'e2e'],
+        cliEnv(e2eEnv('E2E_BASE_URL')),
+        {},
+      );
+      if (created.code !== 0) throw new Error(`api-key create failed: ${created.stderr}`);
+      await use(created.stdout.trim());
+    },
+    { scope: 'worker' },
+  ],
+
+  /** The sender API of the demo workspace, for setting up subscribers and reading the ledger. */
+  api: async ({ request, demoApiKey }, use) => {
+    await use(new Api(request, demoApiKey));
+  },
+
+  /** Where pages without JavaScript are audited (see AxeMirror). */
+  axeMirror: [
+    async ({ browser }, use) => {
+      const mirror = new AxeMirror(browser);
+      await use(mirror);
+      await mirror.dispose();
+    },
+    { scope: 'worker' },
+  ],
+
+  audit: async ({ axeMirror, javaScriptEnabled }, use, testInfo) => {
+    await use((page, step) =>
+      audit(page, step, { testInfo, mirror: javaScriptEnabled ? undefined : axeMirror }),
+    );
   },
 });
 
