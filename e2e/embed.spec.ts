@@ -142,7 +142,9 @@ test.describe('embedded forms on another site', () => {
     await frame.getByRole('button', { name: 'Subscribe' }).click();
     await expect(frame.getByText('Almost done: check your inbox to confirm.')).toBeVisible();
     await expect
-      .poll(async () => (await events(page)).find((e) => e.type === 'dial:subscribed')?.detail)
+      .poll(async () => (await events(page)).find((e) => e.type === 'dial:subscribed')?.detail, {
+        timeout: 20_000,
+      })
       .toMatchObject({ workspace: 'demo', form: 'newsletter', status: 'pending' });
     const subscribed = (await events(page)).find((e) => e.type === 'dial:subscribed')?.detail as {
       events: string[];
@@ -183,7 +185,9 @@ test.describe('embedded forms on another site', () => {
     await expect(frame.getByLabel('Email address')).toHaveValue(email);
     await page.getByRole('button', { name: 'Place order' }).click();
     await expect
-      .poll(async () => (await events(page)).find((e) => e.type === 'dial:subscribed')?.detail)
+      .poll(async () => (await events(page)).find((e) => e.type === 'dial:subscribed')?.detail, {
+        timeout: 20_000,
+      })
       .toMatchObject({ form: 'checkout', status: 'pending' });
     await mailTo(email);
   });
