@@ -133,6 +133,10 @@ export function PreferenceForm({
                 </select>
                 <Hidden fields={was({ kind: 'freq', categoryId: category.id })} />
               </label>
+            ) : subscribed && frequency ? (
+              <p>
+                <span className="font-medium">{t.prefs.howOften}:</span> {t.frequency[frequency]}
+              </p>
             ) : null}
           </section>
         );
