@@ -8,6 +8,7 @@ import { findSubscriber } from '@/domain/subscribers';
 import { requireWorkspace } from '@/domain/workspaces';
 import { ConfigError, config } from '@/platform/config';
 import { DataDirLockedError } from '@/platform/lock';
+import { serveFast } from '@/server/fast-path';
 import { startRuntime, stopRuntime } from '@/server/runtime';
 
 /**
@@ -35,7 +36,17 @@ async function main() {
     delete req.headers['x-dial-remote-addr'];
     if (!cfg.trustProxy) delete req.headers['x-forwarded-for'];
     req.headers['x-dial-remote-addr'] = req.socket.remoteAddress ?? '';
-    void handle(req, res);
+    if (!cfg.fastPath) return void handle(req, res);
+    serveFast(req, res).then(
+      (served) => {
+        if (!served) void handle(req, res);
+      },
+      (error: unknown) => {
+        console.error('dial: fast path failed:', error);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(cfg.port, resolve));

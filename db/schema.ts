@@ -248,6 +248,45 @@ export const subscriptions = pgTable(
 export type Subscription = typeof subscriptions.$inferSelect;
 
 /**
+ * Messages a sender reports having sent, so the check can enforce each subscriber's chosen
+ * frequency (a rolling window per category x channel). Not consent and not in the ledger, but
+ * personal data of a sort: erasure deletes a subscriber's sends. `message_id` is the sender's own
+ * id for the message; a send with one is recorded once per workspace.
+ */
+export const sends = pgTable(
+  'sends',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull(),
+    // No foreign keys, as on the ledger: a hot, append-mostly table, written only by statements
+    // that resolve both ids from these tables' rows, which are never deleted (archived, erased).
+    subscriberId: uuid('subscriber_id').notNull(),
+    categoryId: uuid('category_id').notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }).notNull(),
+    messageId: text('message_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // "The last send of these subscribers for this category and channel since T": one index probe each.
+    index('sends_last_idx').on(
+      t.workspaceId,
+      t.categoryId,
+      t.channel,
+      t.subscriberId,
+      t.sentAt.desc(),
+    ),
+    uniqueIndex('sends_message_id_idx')
+      .on(t.workspaceId, t.messageId)
+      .where(sql`${t.messageId} is not null`),
+    // Erasure deletes one subscriber's sends.
+    index('sends_subscriber_idx').on(t.subscriberId),
+  ],
+);
+export type Send = typeof sends.$inferSelect;
+export type NewSend = typeof sends.$inferInsert;
+
+/**
  * The ledger. Append-only (triggers refuse UPDATE, DELETE, TRUNCATE), free of direct personal
  * data: evidence lives in `evidence`, referenced by id and committed to by a salted digest.
  */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Db, db as getDb } from '@/db/client';
-import { findApiKeyByHash, insertApiKey, revokeApiKey } from '@/db/queries/api-keys';
+import { findApiKeyByHash, insertApiKey, revokeApiKey, touchApiKeys } from '@/db/queries/api-keys';
 
 /** `write` includes the others; `check` may only ask; `read` may only read. */
 export const API_SCOPES = ['read', 'check', 'write'] as const;
@@ -41,24 +41,74 @@ export async function createApiKey(
   return { key, id: row.id, scope: row.scope };
 }
 
+/**
+ * Every API call authenticates, and the check path is the hottest there is: keys are cached in
+ * memory for a few seconds. A revocation clears this process's cache at once; other instances
+ * notice within CACHE_MS.
+ */
+const CACHE_MS = 10_000;
+const CACHE_MAX = 10_000;
+const CACHE = Symbol.for('dial.apiKeyCache');
+const USAGE = Symbol.for('dial.apiKeyUsage');
+type Holder = {
+  [CACHE]?: Map<string, { caller: ApiCaller | undefined; until: number }>;
+  [USAGE]?: Map<string, Date>;
+};
+const holder = globalThis as Holder;
+
 export async function authenticateApiKey(
   key: string,
   database?: Db,
 ): Promise<ApiCaller | undefined> {
   if (!key.startsWith(PREFIX) || key.length > 200) return undefined;
+  const hash = hashApiKey(key);
+  holder[CACHE] ??= new Map();
+  const cache = holder[CACHE];
+  const now = Date.now();
+  const hit = cache.get(hash);
+  let caller: ApiCaller | undefined;
+  if (hit && hit.until > now) {
+    caller = hit.caller;
+  } else {
+    const dbh = database ?? (await getDb());
+    const row = await findApiKeyByHash(dbh, hash);
+    caller = row
+      ? {
+          keyId: row.id,
+          workspaceId: row.workspaceId,
+          workspaceSlug: row.workspaceSlug,
+          scope: row.scope,
+        }
+      : undefined;
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(hash, { caller, until: now + CACHE_MS });
+  }
+  // Remembered here, written by flushKeyUsage at most once a minute: requests write nothing.
+  if (caller) {
+    holder[USAGE] ??= new Map();
+    holder[USAGE].set(caller.keyId, new Date(now));
+  }
+  return caller;
+}
+
+export function clearApiKeyCache(): void {
+  holder[CACHE]?.clear();
+}
+
+/** Writes the keys' last use, one statement for all of them; the runtime calls it every minute. */
+export async function flushKeyUsage(database?: Db): Promise<number> {
+  const usage = holder[USAGE];
+  if (!usage || usage.size === 0) return 0;
+  const entries = [...usage];
+  usage.clear();
   const dbh = database ?? (await getDb());
-  const row = await findApiKeyByHash(dbh, hashApiKey(key));
-  if (!row) return undefined;
-  return {
-    keyId: row.id,
-    workspaceId: row.workspaceId,
-    workspaceSlug: row.workspaceSlug,
-    scope: row.scope,
-  };
+  await touchApiKeys(dbh, entries);
+  return entries.length;
 }
 
 export async function revokeKey(workspaceId: string, id: string, database?: Db): Promise<boolean> {
   const dbh = database ?? (await getDb());
   const rows = await revokeApiKey(dbh, workspaceId, id);
+  clearApiKeyCache();
   return rows.length > 0;
 }

@@ -1,11 +1,12 @@
-import { type Db, db as getDb } from '@/db/client';
+import { type Db, type DbOrTx, db as getDb } from '@/db/client';
 import { type CheckRow, checkRows } from '@/db/queries/check';
 import { loadCategories } from '@/db/queries/consent';
 import type { Channel, Frequency, SubscriptionStatus } from '@/db/schema';
 import type { SubscriberRef } from './subscribers';
 
 /**
- * "May I send?" Answers from the projection alone, in one query, and writes nothing.
+ * "May I send?" Answers from the projection and the sends recorded, in one query per batch,
+ * and writes nothing (recording a send is `domain/sends.ts`).
  */
 
 export type CheckReason =
@@ -14,6 +15,7 @@ export type CheckReason =
   | 'not_subscribed'
   | 'pending'
   | 'paused'
+  | 'frequency'
   | 'global_opt_out'
   | 'sms_blocked'
   | 'transactional'
@@ -28,17 +30,36 @@ export type CheckAnswer = {
   frequency: Frequency | null;
   /** When a pause ends. */
   resumesAt?: string;
+  /** When paused or held back by the frequency: the first moment a send will be allowed. */
+  nextAllowedAt?: string;
 };
 
+const DAY = 86_400_000;
+
+/** A frequency is a rolling window per category x channel: one send in any window (DESIGN.md). */
+export const FREQUENCY_WINDOW_MS: Record<Frequency, number> = {
+  instant: 0,
+  daily: DAY,
+  weekly: 7 * DAY,
+  monthly: 30 * DAY,
+};
+const LONGEST_WINDOW_MS = Math.max(...Object.values(FREQUENCY_WINDOW_MS));
+
 type CategoryForCheck =
-  | { id: string; kind: 'marketing' | 'transactional'; channels: Channel[] }
+  | {
+      id: string;
+      kind: 'marketing' | 'transactional';
+      channels: Channel[];
+      defaultFrequency?: Frequency;
+    }
   | undefined;
 
 export function decide(
   category: CategoryForCheck,
   channel: Channel,
   row:
-    | Pick<CheckRow, 'pausedUntil' | 'globalOptOuts' | 'keywordBlocks' | 'status' | 'frequency'>
+    | (Pick<CheckRow, 'pausedUntil' | 'globalOptOuts' | 'keywordBlocks' | 'status' | 'frequency'> &
+        Partial<Pick<CheckRow, 'lastSentAt'>>)
     | undefined,
   now: Date,
 ): CheckAnswer {
@@ -64,11 +85,24 @@ export function decide(
       return answer(false, 'unsubscribed');
     case 'pending':
       return answer(false, 'pending');
-    case 'subscribed':
-      if (row.pausedUntil && row.pausedUntil.getTime() > now.getTime()) {
-        return { ...answer(false, 'paused'), resumesAt: row.pausedUntil.toISOString() };
+    case 'subscribed': {
+      const window = FREQUENCY_WINDOW_MS[frequency ?? category.defaultFrequency ?? 'instant'];
+      const last = row.lastSentAt;
+      const windowEnds = window > 0 && last ? last.getTime() + window : 0;
+      const pausedUntil = row.pausedUntil?.getTime() ?? 0;
+      if (pausedUntil > now.getTime()) {
+        // Both hold a send back: it may go once the later of the two has passed.
+        return {
+          ...answer(false, 'paused'),
+          resumesAt: new Date(pausedUntil).toISOString(),
+          nextAllowedAt: new Date(Math.max(pausedUntil, windowEnds)).toISOString(),
+        };
+      }
+      if (windowEnds > now.getTime()) {
+        return { ...answer(false, 'frequency'), nextAllowedAt: new Date(windowEnds).toISOString() };
       }
       return answer(true, 'subscribed');
+    }
   }
 }
 
@@ -77,13 +111,26 @@ export type CheckCategory = {
   slug: string;
   kind: 'marketing' | 'transactional';
   channels: Channel[];
+  defaultFrequency: Frequency;
 };
 
-export async function findCheckCategory(workspaceId: string, slug: string, database?: Db) {
+export async function findCheckCategory(
+  workspaceId: string,
+  slug: string,
+  database?: DbOrTx,
+): Promise<CheckCategory | undefined> {
   const dbh = database ?? (await getDb());
   const rows = await loadCategories(dbh, workspaceId);
   const row = rows.find((c) => c.slug === slug && c.archivedAt === null);
-  return row ? { id: row.id, slug: row.slug, kind: row.kind, channels: row.channels } : undefined;
+  return row
+    ? {
+        id: row.id,
+        slug: row.slug,
+        kind: row.kind,
+        channels: row.channels,
+        defaultFrequency: row.defaultFrequency,
+      }
+    : undefined;
 }
 
 export async function check(
@@ -111,11 +158,36 @@ export async function checkMany(
   },
   database?: Db,
 ): Promise<CheckAnswer[]> {
-  const dbh = database ?? (await getDb());
+  const { results } = await resolveChecks(input, database ?? (await getDb()));
+  return results.map((r) => r.answer);
+}
+
+export type ResolvedCheck = { answer: CheckAnswer; subscriberId?: string };
+
+/**
+ * The check with what it resolved: the category and each reference's subscriber id (for
+ * recording a send). One query for the category, one for every reference.
+ */
+export async function resolveChecks(
+  input: {
+    workspaceId: string;
+    subscribers: SubscriberRef[];
+    category: string;
+    channel: Channel;
+    now?: Date;
+    excludeMessageId?: string;
+  },
+  dbh: DbOrTx,
+): Promise<{ category?: CheckCategory; results: ResolvedCheck[] }> {
   const now = input.now ?? new Date();
   const category = await findCheckCategory(input.workspaceId, input.category, dbh);
-  if (!category)
-    return input.subscribers.map(() => decide(undefined, input.channel, undefined, now));
+  if (!category) {
+    return {
+      results: input.subscribers.map(() => ({
+        answer: decide(undefined, input.channel, undefined, now),
+      })),
+    };
+  }
   const keys = {
     ids: [] as string[],
     externalIds: [] as string[],
@@ -133,6 +205,11 @@ export async function checkMany(
     categoryId: category.id,
     channel: input.channel,
     ...keys,
+    // Transactional categories have no frequency; otherwise the longest window covers them all.
+    sendsSince:
+      category.kind === 'transactional' ? null : new Date(now.getTime() - LONGEST_WINDOW_MS),
+    defaultFrequency: category.defaultFrequency,
+    excludeMessageId: input.excludeMessageId,
   });
   const index = {
     id: new Map(rows.map((r) => [r.id, r])),
@@ -140,7 +217,7 @@ export async function checkMany(
     email: new Map(rows.filter((r) => r.email).map((r) => [r.email, r])),
     phone: new Map(rows.filter((r) => r.phone).map((r) => [r.phone, r])),
   };
-  return input.subscribers.map((ref) => {
+  const results = input.subscribers.map((ref) => {
     const row =
       'id' in ref
         ? index.id.get(ref.id)
@@ -149,6 +226,7 @@ export async function checkMany(
           : 'email' in ref
             ? index.email.get(ref.email)
             : index.phone.get(ref.phone);
-    return decide(category, input.channel, row, now);
+    return { answer: decide(category, input.channel, row, now), subscriberId: row?.id };
   });
+  return { category, results };
 }

@@ -8,6 +8,7 @@ import {
 } from '@/db/queries/erasure';
 import { deleteDevMailsTo } from '@/db/queries/mailbox';
 import { insertJobs } from '@/db/queries/outbox';
+import { deleteSubscriberSends } from '@/db/queries/sends';
 import { insertSuppressions } from '@/db/queries/suppressions';
 import type { EvidenceData } from '@/db/schema';
 import { applyConsentFor, UnknownSubscriberError } from './consent';
@@ -60,6 +61,7 @@ export async function eraseSubscriber(input: EraseInput, database?: Db): Promise
           const ids = { workspaceId, subscriberId };
           const keys = await subscriberIdentifiers(tx, ids);
           await deleteEvidence(tx, ids);
+          await deleteSubscriberSends(tx, ids);
           await clearFeedbackComments(tx, ids);
           await cancelPendingMail(tx, ids);
           if (keys?.email) await deleteDevMailsTo(tx, { workspaceId, address: keys.email });

@@ -95,3 +95,42 @@ export function rateLimitKeyCount(): number {
 export function resetRateLimits(): void {
   store().clear();
 }
+
+/**
+ * A token bucket, for limits too high to count hit by hit (API keys: thousands a second): a
+ * key holds up to `capacity` tokens, refilled evenly over `periodMs`; each request takes one.
+ */
+const BUCKETS = Symbol.for('dial.tokenBuckets');
+type BucketHolder = { [BUCKETS]?: Map<string, { tokens: number; at: number }> };
+
+export function takeToken(
+  key: string,
+  capacity: number,
+  periodMs: number,
+  now = Date.now(),
+): RateLimitAnswer {
+  const holder = globalThis as BucketHolder;
+  holder[BUCKETS] ??= new Map();
+  const buckets = holder[BUCKETS];
+  const perMs = capacity / periodMs;
+  const bucket = buckets.get(key) ?? { tokens: capacity, at: now };
+  bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perMs);
+  bucket.at = now;
+  if (buckets.size > MAX_RATE_LIMIT_KEYS && !buckets.has(key)) {
+    const oldest = buckets.keys().next().value;
+    if (oldest !== undefined) buckets.delete(oldest);
+  }
+  buckets.set(key, bucket);
+  if (bucket.tokens >= 1) {
+    bucket.tokens -= 1;
+    return { allowed: true, retryAfterSeconds: 0 };
+  }
+  return {
+    allowed: false,
+    retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)),
+  };
+}
+
+export function resetTokenBuckets(): void {
+  (globalThis as BucketHolder)[BUCKETS]?.clear();
+}

@@ -1,4 +1,6 @@
 import { type ApiCaller, type ApiScope, authenticateApiKey, scopeAllows } from '@/domain/api-keys';
+import { takeToken } from '@/domain/rate-limit';
+import { config } from '@/platform/config';
 import { problem, problemFromError } from './problem';
 
 /**
@@ -33,6 +35,16 @@ export function apiRoute(
           {},
           { 'www-authenticate': 'Bearer' },
         );
+      const limit = config().apiRateLimit;
+      const quota = takeToken(`api:${caller.keyId}`, limit, 60_000);
+      if (!quota.allowed) {
+        return problem(
+          'rate_limited',
+          `This key may make ${limit} requests a minute; try again in ${quota.retryAfterSeconds} s.`,
+          {},
+          { 'retry-after': String(quota.retryAfterSeconds) },
+        );
+      }
       if (!scopeAllows(caller.scope, scope)) {
         return problem(
           'forbidden',

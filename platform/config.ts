@@ -22,6 +22,8 @@ const envSchema = z.object({
   DIAL_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).default(60),
   DIAL_TRUST_PROXY: z.enum(['0', '1']).default('0'),
   NEXT_DIST_DIR: z.string().min(1).default('.next'),
+  DIAL_API_RATE_LIMIT: z.coerce.number().int().min(1).default(600_000),
+  DIAL_FAST_PATH: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -45,6 +47,10 @@ export type Config = {
   trustProxy: boolean;
   /** Where `next build` wrote the app (next.config.js reads the same variable). */
   nextDistDir: string;
+  /** Requests per minute per API key, per instance. */
+  apiRateLimit: number;
+  /** Serve the hot machine endpoints without Next's router (server.ts). */
+  fastPath: boolean;
   production: boolean;
 };
 
@@ -102,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     checkpointMinutes: e.DIAL_CHECKPOINT_MINUTES,
     trustProxy: e.DIAL_TRUST_PROXY === '1',
     nextDistDir: e.NEXT_DIST_DIR,
+    apiRateLimit: e.DIAL_API_RATE_LIMIT,
+    fastPath: e.DIAL_FAST_PATH === 'on',
     production: e.NODE_ENV === 'production',
   };
 }

@@ -1,6 +1,7 @@
 import { runCommand } from '@/cli/commands';
 import { closeDb, db, dbKind } from '@/db/client';
 import { listWorkspaceIds } from '@/db/queries/outbox';
+import { flushKeyUsage } from '@/domain/api-keys';
 import { writeCheckpoint } from '@/domain/chain';
 import { expirePendingConsents } from '@/domain/embed';
 import { registerMailJobs } from '@/domain/mail-jobs';
@@ -56,6 +57,7 @@ async function boot(options: { worker?: boolean }): Promise<Runtime> {
     stops.push(startCheckpoints(cfg.checkpointMinutes * 60_000));
     stops.push(startPendingExpiry(10 * 60_000));
   }
+  stops.push(startKeyUsageFlush(60_000));
   return {
     seeded,
     stop: async () => {
@@ -106,5 +108,19 @@ export function startPendingExpiry(everyMs: number): () => Promise<void> {
     clearTimeout(first);
     clearInterval(timer);
     await running;
+  };
+}
+
+/** API keys' last use, written at most once a minute (requests themselves write nothing). */
+export function startKeyUsageFlush(everyMs: number): () => Promise<void> {
+  const flush = () =>
+    flushKeyUsage().catch((error: unknown) =>
+      console.error('dial: writing API key use failed:', error),
+    );
+  const timer = setInterval(() => void flush(), everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await flush();
   };
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { apiKeys, workspaces } from '../schema';
 
@@ -32,4 +32,13 @@ export function revokeApiKey(database: DbOrTx, workspaceId: string, id: string) 
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id)))
     .returning({ id: apiKeys.id });
+}
+
+/** Last use of many keys in one statement; an older time never overwrites a newer one. */
+export function touchApiKeys(database: DbOrTx, entries: [string, Date][]) {
+  const rows = JSON.stringify(entries.map(([id, at]) => ({ id, at: at.toISOString() })));
+  return database.execute(sql`
+    update api_keys k set last_used_at = greatest(coalesce(k.last_used_at, x.at), x.at)
+    from jsonb_to_recordset(${rows}::jsonb) as x(id uuid, at timestamptz)
+    where k.id = x.id`);
 }

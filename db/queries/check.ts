@@ -12,6 +12,8 @@ export type CheckRow = {
   keywordBlocks: Channel[];
   status: SubscriptionStatus | null;
   frequency: Frequency | null;
+  /** The last send of this category on this channel since `sendsSince`, if looked up. */
+  lastSentAt: Date | null;
 };
 
 type RawRow = {
@@ -24,11 +26,14 @@ type RawRow = {
   keyword_blocks: Channel[] | string;
   status: SubscriptionStatus | null;
   frequency: Frequency | null;
+  last_sent_at: string | Date | null;
 };
 
 /**
  * One query for any number of references of any kind: the subscribers they match, with the
- * one subscription the check is about. Reads only; the check path never writes.
+ * one subscription the check is about and, for a subscribed one whose frequency is not
+ * `instant`, the last send of that category on that channel since `sendsSince` (one probe of
+ * `sends_last_idx` each, inside the same statement). Reads only.
  */
 export async function checkRows(
   database: DbOrTx,
@@ -40,13 +45,30 @@ export async function checkRows(
     externalIds: string[];
     emails: string[];
     phones: string[];
+    /** Null: no frequency to enforce (a transactional category), so sends are not read. */
+    sendsSince: Date | null;
+    /** Frequency of a subscription that has none stored (the category's default). */
+    defaultFrequency: Frequency;
+    /** A retried record-and-check: that message's own send does not count against it. */
+    excludeMessageId?: string;
   },
 ): Promise<CheckRow[]> {
+  const lastSend =
+    input.sendsSince === null
+      ? sql`null::timestamptz`
+      : sql`case when sub.status = 'subscribed'
+              and coalesce(sub.frequency, ${input.defaultFrequency}) <> 'instant'
+            then (select max(x.sent_at) from sends x
+                  where x.workspace_id = ${input.workspaceId} and x.category_id = ${input.categoryId}
+                    and x.channel = ${input.channel} and x.subscriber_id = s.id
+                    and x.sent_at > ${input.sendsSince.toISOString()}::timestamptz
+                    ${input.excludeMessageId === undefined ? sql`` : sql`and x.message_id is distinct from ${input.excludeMessageId}`})
+            end`;
   const rows = await queryRows<RawRow>(
     database,
     sql`
     select s.id, s.external_id, s.email, s.phone, s.paused_until, s.global_opt_outs, s.keyword_blocks,
-           sub.status, sub.frequency
+           sub.status, sub.frequency, ${lastSend} as last_sent_at
     from subscribers s
     left join subscriptions sub
       on sub.subscriber_id = s.id and sub.category_id = ${input.categoryId} and sub.channel = ${input.channel}
@@ -66,6 +88,7 @@ export async function checkRows(
     keywordBlocks: parseTextArray(r.keyword_blocks) as Channel[],
     status: r.status,
     frequency: r.frequency,
+    lastSentAt: r.last_sent_at === null ? null : new Date(r.last_sent_at),
   }));
 }
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { createApiKey } from '@/domain/api-keys';
+import { resetTokenBuckets } from '@/domain/rate-limit';
 import { makeSubscriber, makeWorkspace } from '@/domain/test-fixtures';
+import { resetConfig } from '@/platform/config';
 import { postCheck } from './check';
 import { postConsents } from './consents';
 import { createSubscriber, getSubscriber, getSubscriberEvents } from './subscribers';
@@ -81,6 +83,35 @@ describe('authentication and scopes', () => {
       'forbidden',
     );
     await expectProblem(await call(postConsents, 'POST', '/api/v1/consents', readKey, {}), 403);
+  });
+});
+
+describe('per-key rate limits', () => {
+  it('answers 429 with Retry-After past the limit, per key', async () => {
+    const previous = process.env.DIAL_API_RATE_LIMIT;
+    process.env.DIAL_API_RATE_LIMIT = '3';
+    resetConfig();
+    resetTokenBuckets();
+    try {
+      const limited = (await createApiKey({ workspaceId, scope: 'check' })).key;
+      const body = {
+        subscriber: { email: 'x@example.com' },
+        category: 'promotions',
+        channel: 'email',
+      };
+      for (let i = 0; i < 3; i++)
+        expect((await call(postCheck, 'POST', '/api/v1/check', limited, body)).status).toBe(200);
+      const refused = await call(postCheck, 'POST', '/api/v1/check', limited, body);
+      await expectProblem(refused, 429, 'rate-limited');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      // Another key has its own budget.
+      expect((await call(postCheck, 'POST', '/api/v1/check', checkKey, body)).status).toBe(200);
+    } finally {
+      if (previous === undefined) delete process.env.DIAL_API_RATE_LIMIT;
+      else process.env.DIAL_API_RATE_LIMIT = previous;
+      resetConfig();
+      resetTokenBuckets();
+    }
   });
 });
 

@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { config } from '@/platform/config';
 import { json } from '../problem';
 import {
+  bulkCheckRequestSchema,
+  bulkLinksRequestSchema,
   checkRequestSchema,
   consentRequestSchema,
   linksRequestSchema,
+  sendsRequestSchema,
+  subscriberRefSchema,
   subscriberUpsertSchema,
 } from './schemas';
 
@@ -61,6 +65,7 @@ export function openApiDocument() {
                 'not_subscribed',
                 'pending',
                 'paused',
+                'frequency',
                 'global_opt_out',
                 'sms_blocked',
                 'transactional',
@@ -71,7 +76,46 @@ export function openApiDocument() {
             },
             status: { enum: ['none', 'subscribed', 'unsubscribed', 'pending'] },
             frequency: { type: ['string', 'null'] },
-            resumesAt: { type: 'string', format: 'date-time' },
+            resumesAt: { type: 'string', format: 'date-time', description: 'When a pause ends' },
+            nextAllowedAt: {
+              type: 'string',
+              format: 'date-time',
+              description:
+                'With `paused` or `frequency`: the first moment a send will be allowed, if nothing changes',
+            },
+            recorded: {
+              type: 'boolean',
+              description:
+                'With `record: true`: whether a send is on record for this message (written now, or by an earlier call with the same `messageId`)',
+            },
+            sendId: { type: 'string', format: 'uuid' },
+          },
+        },
+        SendsRequest: schema(sendsRequestSchema),
+        SendsResult: {
+          type: 'object',
+          required: ['received', 'recorded', 'duplicates', 'rejected'],
+          properties: {
+            received: { type: 'integer' },
+            recorded: { type: 'integer' },
+            duplicates: {
+              type: 'integer',
+              description: 'Sends whose messageId was already on record, or repeated in the batch',
+            },
+            rejected: {
+              type: 'array',
+              description: 'Sends not recorded, by their position in the request (0 for one send)',
+              items: {
+                type: 'object',
+                required: ['index', 'reason'],
+                properties: {
+                  index: { type: 'integer' },
+                  reason: {
+                    enum: ['unknown_subscriber', 'unknown_category', 'unsupported_channel'],
+                  },
+                },
+              },
+            },
           },
         },
         LinksRequest: schema(linksRequestSchema),
@@ -109,6 +153,7 @@ export function openApiDocument() {
             },
           },
         },
+        ...bulkComponentSchemas(),
       },
     },
     paths: {
@@ -177,12 +222,31 @@ export function openApiDocument() {
       '/api/v1/check': {
         post: {
           summary: 'May I send this category on this channel to this subscriber?',
+          description:
+            "Scope `check` or `write`. Enforces the subscriber's chosen frequency per category and channel as a rolling window (`daily` 1 day, `weekly` 7 days, `monthly` 30 days, `instant` no limit) over the sends recorded: a send too early is `frequency` with `nextAllowedAt`. Writes nothing, unless `record: true`: then, when the answer is allowed, the send is recorded in the same call (at the time of the call), and a retry with the same `messageId` gets the same answer without recording twice (a `messageId` already used for another send is 422).",
           requestBody: body('CheckRequest'),
           responses: {
             '200': {
               description: 'The answer',
               content: {
                 'application/json': { schema: { $ref: '#/components/schemas/CheckAnswer' } },
+              },
+            },
+            ...errors(400, 401, 403, 413, 415, 422),
+          },
+        },
+      },
+      '/api/v1/sends': {
+        post: {
+          summary: "Record sends, so the check enforces each subscriber's chosen frequency",
+          description:
+            'Scope `check` or `write`. One send `{subscriber, category, channel, sentAt?, messageId?}` or up to 10,000 in `{sends: [...]}` (body up to 4 MB), recorded in one statement. `sentAt` defaults to now and may not be in the future. A send with a `messageId` already on record is not recorded again. Unknown subscribers or categories are reported in `rejected`, not fatal. Sends are not consent: they never change what a subscriber chose.',
+          requestBody: body('SendsRequest'),
+          responses: {
+            '200': {
+              description: 'What was recorded',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/SendsResult' } },
               },
             },
             ...errors(400, 401, 403, 413, 415, 422),
@@ -204,10 +268,211 @@ export function openApiDocument() {
           },
         },
       },
+      ...bulkPaths(),
     },
   };
 }
 
 export async function getOpenApi(): Promise<Response> {
   return json(openApiDocument(), 200, { 'cache-control': 'public, max-age=300' });
+}
+
+// --- Bulk check, bulk links, suppression export ----------------------------------------------
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const lineError = {
+  type: 'object',
+  required: ['line', 'error'],
+  description:
+    'A reference that is not valid, in its place: `line` is its line in NDJSON (blank lines are skipped but counted), its 1-based place in the array in JSON',
+  properties: { line: { type: 'integer' }, error: { type: 'string' } },
+};
+const problemLine = {
+  type: 'object',
+  required: ['problem'],
+  description:
+    'The last line when a problem with the whole request is found after the first line was written: every reference before it was answered, none after',
+  properties: { problem: ref('Problem') },
+};
+const ndjsonOf = (name: string) => ({
+  'application/x-ndjson': {
+    schema: ref(name),
+    description: 'One JSON value a line',
+  },
+});
+const bulkBody = (name: string) => ({
+  required: true,
+  content: {
+    'application/json': { schema: ref(name) },
+    'application/x-ndjson': {
+      schema: schema(subscriberRefSchema),
+      description: 'One subscriber reference a line; the options go in the query string',
+    },
+  },
+});
+const optionParams = (required: boolean) => [
+  {
+    name: 'category',
+    in: 'query',
+    required: false,
+    description: `The category slug${required ? ' (required here or in the JSON body)' : ''}`,
+    schema: { type: 'string' },
+  },
+  {
+    name: 'channel',
+    in: 'query',
+    required: false,
+    description: `The channel${required ? ' (required here or in the JSON body)' : ''}`,
+    schema: { enum: ['email', 'sms', 'whatsapp', 'push'] },
+  },
+];
+
+const BULK_INPUT =
+  'Send JSON `{..., "subscribers": [ref, ...]}`, or NDJSON (`Content-Type: application/x-ndjson`, one reference a line) with the options in the query string; JSON options may also go in the query string (the body may repeat them only with the same value). The body is read as it arrives and the answers are written as they are ready, one NDJSON line per reference, in input order, 5,000 references at a time. In JSON, put the options before `subscribers` (or in the query string) so the references stream straight through; otherwise they are held until the body ends (at most 100,000). Read the response while you send: when the answers are not read, Dial stops reading the body (backpressure), so a client that sends everything before reading anything can stall; such a client should send at most a few thousand references per request.' +
+  '\n\nBad input: a reference that is not valid gets `{line, error}` in its place and the rest is answered. A problem with the whole request (a bad option, a JSON body whose structure is broken, a body over the size limit, too many references) is a problem+json answer when found before the first line is written (so always within the first 5,000 references); after that, every reference before it is answered and a last line `{"problem": {...}}` ends the stream.';
+
+function bulkComponentSchemas() {
+  return {
+    BulkCheckRequest: schema(bulkCheckRequestSchema),
+    BulkLinksRequest: schema(bulkLinksRequestSchema),
+    BulkCheckLine: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['ref', 'allowed', 'reason'],
+          properties: {
+            ref: { type: 'object', description: 'The reference as matched (addresses normalised)' },
+            allowed: { type: 'boolean' },
+            reason: { type: 'string', description: 'As for POST /api/v1/check' },
+            resumesAt: { type: 'string', format: 'date-time' },
+            nextAllowedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        lineError,
+        problemLine,
+      ],
+    },
+    BulkLinksLine: {
+      oneOf: [
+        {
+          allOf: [
+            { type: 'object', required: ['ref'], properties: { ref: { type: 'object' } } },
+            ref('Links'),
+          ],
+        },
+        {
+          type: 'object',
+          required: ['ref', 'error'],
+          description: 'No subscriber of this workspace, or an erased one',
+          properties: { ref: { type: 'object' }, error: { const: 'unknown_subscriber' } },
+        },
+        lineError,
+        problemLine,
+      ],
+    },
+    SuppressionEntry: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['address', 'subscriberId', 'externalId', 'reason', 'since'],
+          properties: {
+            address: {
+              type: ['string', 'null'],
+              description:
+                'The email (channel email) or phone (sms, whatsapp); null for push and once erased',
+            },
+            subscriberId: { type: 'string', format: 'uuid' },
+            externalId: { type: ['string', 'null'] },
+            reason: {
+              enum: ['erased', 'keyword_block', 'global_opt_out'],
+              description: 'The first that applies, in this order',
+            },
+            since: {
+              type: ['string', 'null'],
+              format: 'date-time',
+              description: 'When the suppression began, from the ledger',
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['addressHash', 'keyVersion', 'reason', 'since'],
+          description:
+            'An erased address, kept only as a keyed hash (HMAC-SHA256, versioned key) so it cannot be re-added',
+          properties: {
+            addressHash: { type: 'string' },
+            keyVersion: { type: 'integer' },
+            reason: { type: 'string', examples: ['erasure'] },
+            since: { type: 'string', format: 'date-time' },
+          },
+        },
+      ],
+    },
+  };
+}
+
+function bulkPaths() {
+  return {
+    '/api/v1/check/bulk': {
+      post: {
+        summary: 'May I send? For up to 2,000,000 subscribers in one streamed call',
+        description: `Scope \`check\` or \`write\`. Reads only. Each line answers one reference as POST /api/v1/check would: \`{ref, allowed, reason}\`, with \`resumesAt\`/\`nextAllowedAt\` when a send is held back; an unknown subscriber is \`allowed: false, reason: unknown_subscriber\`, except for a transactional category. Unlike the single check, an unknown category, or a channel the category is not offered on, is a 422 for the whole request. Bodies up to 200 MB.\n\n${BULK_INPUT}`,
+        parameters: optionParams(true),
+        requestBody: bulkBody('BulkCheckRequest'),
+        responses: {
+          '200': {
+            description: 'NDJSON, one line per reference',
+            content: ndjsonOf('BulkCheckLine'),
+          },
+          ...errors(400, 401, 403, 413, 415, 422),
+        },
+      },
+    },
+    '/api/v1/links/bulk': {
+      post: {
+        summary: 'Signed links and headers for up to 100,000 subscribers in one streamed call',
+        description: `Scope \`check\` or \`write\`. Each line carries what POST /api/v1/links answers for one reference, with its \`ref\`; a reference that names no subscriber of the workspace, or an erased one, is \`{ref, error: "unknown_subscriber"}\`. \`category\` and \`channel\` are optional, as for one link; in JSON, \`null\` states "none" so the options can come first and the references stream. An unknown category, or a channel the category is not offered on, is a 422. Bodies up to 32 MB.\n\n${BULK_INPUT}`,
+        parameters: optionParams(false),
+        requestBody: bulkBody('BulkLinksRequest'),
+        responses: {
+          '200': {
+            description: 'NDJSON, one line per reference',
+            content: ndjsonOf('BulkLinksLine'),
+          },
+          ...errors(400, 401, 403, 413, 415, 422),
+        },
+      },
+    },
+    '/api/v1/suppressions': {
+      get: {
+        summary: "The channel's suppression list, streamed",
+        description:
+          'Scope `read`. Everyone who may not be sent marketing on the channel whatever the category: subscribers erased, globally opted out of the channel or of every channel, or blocked by a STOP keyword on it (ordered by subscriber id), then the keyed hashes that erasure leaves (ordered by hash; phone hashes serve sms and whatsapp alike). An opt-out of one category, a pause, a lower frequency or a pending double opt-in is a preference, not a suppression, and is not listed: ask POST /api/v1/check (or check/bulk) per send. Streamed a page of 5,000 at a time, each page read when the previous one has been taken; not a snapshot, so a change made during the export may or may not be in it. CSV (RFC 4180, CRLF, a header row `address,subscriberId,externalId,reason,since,addressHash,keyVersion`, empty for absent) or NDJSON. A failure part-way aborts the response (no clean end), so a partial list is never taken for the whole one.',
+        parameters: [
+          {
+            name: 'channel',
+            in: 'query',
+            required: true,
+            schema: { enum: ['email', 'sms', 'whatsapp', 'push'] },
+          },
+          {
+            name: 'format',
+            in: 'query',
+            required: false,
+            schema: { enum: ['csv', 'ndjson'], default: 'ndjson' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The list',
+            content: {
+              ...ndjsonOf('SuppressionEntry'),
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          ...errors(401, 403, 422),
+        },
+      },
+    },
+  };
 }

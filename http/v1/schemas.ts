@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, FREQUENCIES } from '@/db/schema';
+import { MAX_SENDS_PER_REQUEST } from '@/domain/sends';
 import { subscriberRefSchema, subscriberUpsertSchema } from '@/domain/subscribers';
 
 /** The API's request shapes: validation and the OpenAPI document come from these. */
@@ -34,11 +35,47 @@ export const consentRequestSchema = z.strictObject({
 });
 export type ConsentRequest = z.infer<typeof consentRequestSchema>;
 
-export const checkRequestSchema = z.strictObject({
+/** The sender's own id for a message: a send with one is recorded once per workspace. */
+export const messageIdSchema = z.string().trim().min(1).max(255);
+
+/** `record: true` records the send when (and only when) the answer is allowed. */
+export const checkRequestSchema = z
+  .strictObject({
+    subscriber: subscriberRefSchema,
+    category: categorySlugSchema,
+    channel: channelSchema,
+    record: z.boolean().optional(),
+    messageId: messageIdSchema.optional(),
+  })
+  .refine((v) => v.record === true || v.messageId === undefined, {
+    message: 'messageId names the send to record; give it with record: true',
+    path: ['messageId'],
+  });
+
+/** Senders' clocks differ from Dial's: a send may be dated this far ahead, no further. */
+const SEND_CLOCK_SKEW_MS = 5 * 60_000;
+
+export const sendRequestSchema = z.strictObject({
   subscriber: subscriberRefSchema,
   category: categorySlugSchema,
   channel: channelSchema,
+  sentAt: z.iso
+    .datetime({ offset: true })
+    // Written so a malformed date gets only the format's error.
+    .refine((v) => !(Date.parse(v) > Date.now() + SEND_CLOCK_SKEW_MS), {
+      message: 'sentAt is in the future',
+    })
+    .transform((v) => new Date(v))
+    .optional(),
+  messageId: messageIdSchema.optional(),
 });
+
+export const sendsBatchRequestSchema = z.strictObject({
+  sends: z.array(sendRequestSchema).min(1).max(MAX_SENDS_PER_REQUEST),
+});
+
+/** One send, or up to 10,000 in `sends`. */
+export const sendsRequestSchema = z.union([sendRequestSchema, sendsBatchRequestSchema]);
 
 /** Without a category, the unsubscribe links cover every marketing category (on `channel`). */
 export const linksRequestSchema = z.strictObject({
@@ -53,4 +90,38 @@ export const eventsQuerySchema = z.object({
     .regex(/^\d{1,9}$/, 'cursor must be a value from nextCursor')
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+// --- Bulk check, bulk links, suppression export ----------------------------------------------
+
+export const BULK_CHECK_MAX_REFERENCES = 2_000_000;
+export const BULK_LINKS_MAX_REFERENCES = 100_000;
+
+/**
+ * The options of a bulk call: in the JSON body beside `subscribers`, or as query parameters
+ * (the only place for them with an NDJSON body).
+ */
+export const bulkCheckParamsSchema = z.strictObject({
+  category: categorySlugSchema,
+  channel: channelSchema,
+});
+
+/** `null` says "none" explicitly, so a JSON body can state it before `subscribers` (streaming). */
+export const bulkLinksParamsSchema = z.strictObject({
+  category: categorySlugSchema.nullish(),
+  channel: channelSchema.nullish(),
+});
+
+/** The JSON form, for the OpenAPI document; the body itself is read as a stream. */
+export const bulkCheckRequestSchema = bulkCheckParamsSchema.extend({
+  subscribers: z.array(subscriberRefSchema).max(BULK_CHECK_MAX_REFERENCES),
+});
+
+export const bulkLinksRequestSchema = bulkLinksParamsSchema.extend({
+  subscribers: z.array(subscriberRefSchema).max(BULK_LINKS_MAX_REFERENCES),
+});
+
+export const suppressionsQuerySchema = z.object({
+  channel: channelSchema,
+  format: z.enum(['csv', 'ndjson']).default('ndjson'),
 });
