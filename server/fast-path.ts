@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { postOneClick } from '@/http/subscriber/unsubscribe';
+import { postCheckBulk } from '@/http/v1/bulk-check';
 import { postCheck } from '@/http/v1/check';
 
 /**
@@ -17,6 +18,7 @@ const ONE_CLICK = /^\/u\/[^/]+\/one-click$/;
 
 const routes: Route[] = [
   { method: 'POST', match: (p) => p === '/api/v1/check', handler: postCheck },
+  { method: 'POST', match: (p) => p === '/api/v1/check/bulk', handler: postCheckBulk },
   { method: 'POST', match: (p) => ONE_CLICK.test(p), handler: postOneClick },
 ];
 

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../client';
 import type { Channel, Frequency, GlobalOptOuts, SubscriptionStatus } from '../schema';
 
@@ -64,19 +64,30 @@ export async function checkRows(
                     and x.sent_at > ${input.sendsSince.toISOString()}::timestamptz
                     ${input.excludeMessageId === undefined ? sql`` : sql`and x.message_id is distinct from ${input.excludeMessageId}`})
             end`;
+  // One indexed lookup per kind of reference, united: an OR of the four would scan the table.
+  const branches: SQL[] = [];
+  const branch = (column: SQL, values: string[], type: SQL) => {
+    if (values.length > 0) {
+      branches.push(
+        sql`select id from subscribers where workspace_id = ${input.workspaceId} and ${column} = any(${pgArray(values)}::${type})`,
+      );
+    }
+  };
+  branch(sql`id`, input.ids, sql`uuid[]`);
+  branch(sql`external_id`, input.externalIds, sql`text[]`);
+  branch(sql`email`, input.emails, sql`text[]`);
+  branch(sql`phone`, input.phones, sql`text[]`);
+  if (branches.length === 0) return [];
+  const matches = sql.join(branches, sql` union `);
   const rows = await queryRows<RawRow>(
     database,
     sql`
     select s.id, s.external_id, s.email, s.phone, s.paused_until, s.global_opt_outs, s.keyword_blocks,
            sub.status, sub.frequency, ${lastSend} as last_sent_at
-    from subscribers s
+    from (${matches}) m
+    join subscribers s on s.id = m.id
     left join subscriptions sub
-      on sub.subscriber_id = s.id and sub.category_id = ${input.categoryId} and sub.channel = ${input.channel}
-    where s.workspace_id = ${input.workspaceId}
-      and (s.id = any(${pgArray(input.ids)}::uuid[])
-        or s.external_id = any(${pgArray(input.externalIds)}::text[])
-        or s.email = any(${pgArray(input.emails)}::text[])
-        or s.phone = any(${pgArray(input.phones)}::text[]))`,
+      on sub.subscriber_id = s.id and sub.category_id = ${input.categoryId} and sub.channel = ${input.channel}`,
   );
   return rows.map((r) => ({
     id: r.id,

@@ -1,0 +1,4 @@
+import { postLinksBulk } from '@/http/v1/bulk-links';
+
+export const dynamic = 'force-dynamic';
+export const POST = postLinksBulk;
