@@ -183,7 +183,15 @@ test.describe('embedded forms on another site', () => {
     const email = `checkout-${Date.now()}@example.com`;
     await page.locator('#shop-email').fill(email);
     await expect(frame.getByLabel('Email address')).toHaveValue(email);
-    await page.getByRole('button', { name: 'Place order' }).click();
+    // Submit with the order, as the shop's own code does: through the script API.
+    const result = await page.evaluate(() =>
+      (
+        window as unknown as {
+          Dial: { form: (slug: string) => { submit: () => Promise<unknown> } };
+        }
+      ).Dial.form('checkout').submit(),
+    );
+    expect(result).toMatchObject({ form: 'checkout', status: 'pending' });
     await expect
       .poll(async () => (await events(page)).find((e) => e.type === 'dial:subscribed')?.detail, {
         timeout: 20_000,
