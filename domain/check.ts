@@ -114,13 +114,41 @@ export type CheckCategory = {
   defaultFrequency: Frequency;
 };
 
+/**
+ * A workspace's categories change rarely and every check needs them: kept for a few seconds
+ * (per process, on globalThis), which saves the check path one query. A category archived or
+ * added shows in checks within CATEGORY_CACHE_MS.
+ */
+const CATEGORY_CACHE_MS = 5_000;
+const CATEGORY_CACHE = Symbol.for('dial.checkCategories');
+type CategoryCache = Map<
+  string,
+  { rows: Awaited<ReturnType<typeof loadCategories>>; until: number }
+>;
+
+export function clearCategoryCache(): void {
+  (globalThis as { [CATEGORY_CACHE]?: CategoryCache })[CATEGORY_CACHE]?.clear();
+}
+
+async function cachedCategories(workspaceId: string, database?: DbOrTx) {
+  const holder = globalThis as { [CATEGORY_CACHE]?: CategoryCache };
+  holder[CATEGORY_CACHE] ??= new Map();
+  const cache = holder[CATEGORY_CACHE];
+  const now = Date.now();
+  const hit = cache.get(workspaceId);
+  if (hit && hit.until > now) return hit.rows;
+  const rows = await loadCategories(database ?? (await getDb()), workspaceId);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(workspaceId, { rows, until: now + CATEGORY_CACHE_MS });
+  return rows;
+}
+
 export async function findCheckCategory(
   workspaceId: string,
   slug: string,
   database?: DbOrTx,
 ): Promise<CheckCategory | undefined> {
-  const dbh = database ?? (await getDb());
-  const rows = await loadCategories(dbh, workspaceId);
+  const rows = await cachedCategories(workspaceId, database);
   const row = rows.find((c) => c.slug === slug && c.archivedAt === null);
   return row
     ? {

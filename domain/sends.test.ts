@@ -252,8 +252,11 @@ describe('checkMany', () => {
       [false, 'unsubscribed', undefined],
       [false, 'unknown_subscriber', undefined],
     ]);
-    // One statement loads the category, one answers every reference (no query per subscriber).
-    expect(calls).toEqual({ select: 1, execute: 1, transaction: 0 });
+    // At most one statement loads the categories (they are cached for a few seconds), one
+    // answers every reference: no query per subscriber.
+    expect(calls.execute).toBe(1);
+    expect(calls.select).toBeLessThanOrEqual(1);
+    expect(calls.transaction).toBe(0);
   });
 });
 
