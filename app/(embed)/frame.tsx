@@ -1,5 +1,28 @@
+import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
-import type { EmbedForm } from '@/domain/embed';
+import { pageLocale } from '@/app/(subscriber)/context';
+import type { Search } from '@/app/(subscriber)/notices';
+import { type EmbedForm, loadEmbedForm } from '@/domain/embed';
+import { embedMessages } from './embed-messages';
+
+export type EmbedPageProps = {
+  params: Promise<{ workspace: string; form: string }>;
+  searchParams: Search;
+};
+
+/** What every page inside the iframe starts from: its form, its language and words, its query. */
+export async function loadEmbedPage({ params, searchParams }: EmbedPageProps) {
+  const { workspace, form } = await params;
+  const query = await searchParams;
+  const locale = await pageLocale();
+  const embed = await loadEmbedForm({
+    workspaceSlug: decodeURIComponent(workspace),
+    formSlug: decodeURIComponent(form),
+    locale,
+  });
+  if (!embed) notFound();
+  return { embed, locale, query, t: embedMessages(locale), base: `/embed/${workspace}/${form}` };
+}
 
 /** The frame of every page shown inside the iframe: the form's theme and the brand's accent. */
 export function EmbedFrame({

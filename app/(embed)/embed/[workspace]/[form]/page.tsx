@@ -1,12 +1,8 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
-import { pageLocale } from '@/app/(subscriber)/context';
 import { messages } from '@/app/(subscriber)/messages';
-import { param, type Search } from '@/app/(subscriber)/notices';
-import { loadEmbedForm } from '@/domain/embed';
+import { param } from '@/app/(subscriber)/notices';
 import { signFormToken } from '@/domain/form-tokens';
-import { embedMessages } from '../../../embed-messages';
-import { EmbedFrame, FrameScript } from '../../../frame';
+import { EmbedFrame, type EmbedPageProps, FrameScript, loadEmbedPage } from '../../../frame';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Sign up', robots: { index: false, follow: false } };
@@ -16,23 +12,8 @@ export const metadata: Metadata = { title: 'Sign up', robots: { index: false, fo
  * pre-ticked, the consent wording and its version, a signed short-lived form token instead of a
  * cookie, and a honeypot. embed-frame.js adds the handshake, resizing and the host's commands.
  */
-export default async function EmbedFormPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ workspace: string; form: string }>;
-  searchParams: Search;
-}) {
-  const { workspace, form } = await params;
-  const query = await searchParams;
-  const locale = await pageLocale();
-  const embed = await loadEmbedForm({
-    workspaceSlug: decodeURIComponent(workspace),
-    formSlug: decodeURIComponent(form),
-    locale,
-  });
-  if (!embed) notFound();
-  const t = embedMessages(locale);
+export default async function EmbedFormPage(props: EmbedPageProps) {
+  const { embed, locale, query, t, base } = await loadEmbedPage(props);
   const what = messages(locale).what;
   const errors = new Map(
     (param(query, 'e') ?? '')
@@ -53,7 +34,6 @@ export default async function EmbedFormPage({
       : errors.get('phone')
         ? t.required
         : undefined;
-  const base = `/embed/${workspace}/${form}`;
   const input =
     'min-h-11 w-full rounded-lg border border-slate-300 bg-white px-3 text-slate-900 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100';
   return (

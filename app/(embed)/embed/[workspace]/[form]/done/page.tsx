@@ -1,33 +1,14 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
-import { pageLocale } from '@/app/(subscriber)/context';
-import { param, type Search } from '@/app/(subscriber)/notices';
-import { loadEmbedForm } from '@/domain/embed';
+import { param } from '@/app/(subscriber)/notices';
 import { pick } from '@/domain/i18n';
-import { embedMessages } from '../../../../embed-messages';
-import { EmbedFrame, FrameScript } from '../../../../frame';
+import { EmbedFrame, type EmbedPageProps, FrameScript, loadEmbedPage } from '../../../../frame';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Sign up', robots: { index: false, follow: false } };
 
 /** After a signup: the form's success message, and the result for the host page (dial:subscribed). */
-export default async function EmbedDonePage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ workspace: string; form: string }>;
-  searchParams: Search;
-}) {
-  const { workspace, form } = await params;
-  const query = await searchParams;
-  const locale = await pageLocale();
-  const embed = await loadEmbedForm({
-    workspaceSlug: decodeURIComponent(workspace),
-    formSlug: decodeURIComponent(form),
-    locale,
-  });
-  if (!embed) notFound();
-  const t = embedMessages(locale);
+export default async function EmbedDonePage(props: EmbedPageProps) {
+  const { embed, locale, query, t } = await loadEmbedPage(props);
   const status = param(query, 's') === 'subscribed' ? 'subscribed' : 'pending';
   const subscriptions = (param(query, 'sub') ?? '')
     .split(',')
