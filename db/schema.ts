@@ -474,6 +474,76 @@ export const webhookEndpoints = pgTable(
   (t) => [index('webhook_endpoints_workspace_idx').on(t.workspaceId)],
 );
 
+/** What a webhook endpoint can subscribe to; each is an outbox job kind the one door writes. */
+export const WEBHOOK_EVENTS = [
+  'consent.changed',
+  'subscriber.erased',
+  'feedback.received',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/**
+ * One event for one endpoint. Its id is the `webhook-id` of every attempt, so receivers can
+ * de-duplicate; `seq` is the subscriber's ledger position, so they can order. The body is built
+ * from the ledger at each attempt and never stored.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').$type<WebhookEvent>().notNull(),
+    /** The change (consent.changed, subscriber.erased) or the feedback (feedback.received). */
+    eventRef: uuid('event_ref').notNull(),
+    subscriberId: uuid('subscriber_id').notNull(),
+    seq: integer('seq').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed', 'skipped'] })
+      .notNull()
+      .default('pending'),
+    /** Attempts made so far; the next attempt's job carries this plus one. */
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    // A fan-out job that runs twice creates each delivery once.
+    uniqueIndex('webhook_deliveries_event_idx').on(t.endpointId, t.eventType, t.eventRef),
+    index('webhook_deliveries_subscriber_idx').on(t.subscriberId),
+  ],
+);
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+/** Every attempt to deliver, with what the receiver answered (a short excerpt at most). */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    attemptedAt: timestamp('attempted_at', { withTimezone: true, precision: 3 }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    ok: boolean('ok').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    /** The start of the receiver's answer; erasure clears it (it may echo personal data). */
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [
+    index('webhook_attempts_endpoint_idx').on(t.endpointId, t.attemptedAt),
+    index('webhook_attempts_delivery_idx').on(t.deliveryId),
+  ],
+);
+export type WebhookAttempt = typeof webhookAttempts.$inferSelect;
+
 /** Dev mailbox: every mail Dial would send when SMTP_URL is unset. */
 export const mailbox = pgTable(
   'mailbox',
