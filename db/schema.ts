@@ -37,6 +37,10 @@ export const SOURCES = [
   'gpc',
   'expiry',
   'erasure',
+  // Delivery events from the mail service (domain/mail-events.ts): a hard bounce and a spam
+  // complaint each suppress the address on email.
+  'bounce',
+  'complaint',
 ] as const;
 export type Source = (typeof SOURCES)[number];
 export const SUBSCRIPTION_STATUSES = ['none', 'subscribed', 'unsubscribed', 'pending'] as const;
@@ -57,6 +61,18 @@ export type WorkspaceSettings = {
     confirmationMessages?: boolean;
     feedbackQuestion?: boolean;
   };
+  /** Bounce and complaint webhooks per mail service (domain/mail-events.ts); unset: refused. */
+  mailEvents?: MailEventSettings;
+};
+
+export type MailEventSettings = {
+  /** The SNS topic SES publishes this workspace's bounces and complaints to. */
+  sesTopicArn?: string;
+  /** SendGrid's signed event webhook verification key (base64 DER or PEM, as SendGrid shows it). */
+  sendgridPublicKey?: string;
+  /** Postmark's webhook HTTP Basic credentials; only a SHA-256 of the password is kept. */
+  postmarkUser?: string;
+  postmarkPasswordSha256?: string;
 };
 
 export const workspaces = pgTable('workspaces', {

@@ -86,6 +86,10 @@ const OWN_SOURCES: ReadonlySet<Source> = new Set([
   // Erasure is the subscriber's own request, and a suppressed address re-entering is that
   // request's echo: the opt-outs it records must not be reversible by an import or the API.
   'erasure',
+  // A spam complaint is the person pressing "this is spam" in their mailbox: their own no. (A
+  // hard bounce, source `bounce`, is not: it says the address does not take mail, and the
+  // business may lift it through the API once the address works again.)
+  'complaint',
 ]);
 /** A subscriber's own explicit opt-in: the only thing that reverses their own opt-out. */
 const OWN_OPT_IN_SOURCES: ReadonlySet<Source> = new Set([
