@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +53,62 @@ describe('CLI commands', () => {
     expect(
       (await runCommand(['api-key', 'create', '--workspace', slug, '--scope', 'admin'])).code,
     ).toBe(2);
+  });
+
+  it("workspace configure takes the mail services' bounce and complaint webhook settings", async () => {
+    const slug = `cli-mail-${Date.now().toString(36)}`;
+    await runCommand(['workspace', 'create', '--slug', slug, '--name', 'Mail Shop']);
+    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .publicKey.export({ format: 'der', type: 'spki' })
+      .toString('base64');
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:ses-bounces';
+    const password = 'p4ssw0rd-long-enough-1234';
+    const configured = await runCommand([
+      'workspace',
+      'configure',
+      '--workspace',
+      slug,
+      '--ses-topic-arn',
+      arn,
+      '--sendgrid-public-key',
+      key,
+      '--postmark-basic-auth',
+      `postmark:${password}`,
+    ]);
+    expect(configured).toEqual({
+      code: 0,
+      stdout: `Configured workspace "${slug}".\n`,
+      stderr: '',
+    });
+    const workspace = await requireWorkspace(slug);
+    expect(workspace.settings.mailEvents).toMatchObject({
+      sesTopicArn: arn,
+      sendgridPublicKey: key,
+      postmarkUser: 'postmark',
+    });
+    // The password is kept only as a digest; other settings are left as they were.
+    expect(JSON.stringify(workspace.settings)).not.toContain(password);
+    expect(workspace.settings.senderName).toBe('Mail Shop');
+    // One flag at a time merges; a bad value is refused and changes nothing.
+    const other = 'arn:aws:sns:us-east-1:123456789012:other';
+    expect(
+      (await runCommand(['workspace', 'configure', '--workspace', slug, '--ses-topic-arn', other]))
+        .code,
+    ).toBe(0);
+    expect((await requireWorkspace(slug)).settings.mailEvents).toMatchObject({
+      sesTopicArn: other,
+      sendgridPublicKey: key,
+    });
+    for (const bad of [
+      ['--ses-topic-arn', 'arn:aws:s3:::bucket'],
+      ['--sendgrid-public-key', 'not-a-key'],
+      ['--postmark-basic-auth', 'no-colon'],
+      ['--postmark-basic-auth', 'user:short'],
+    ]) {
+      const result = await runCommand(['workspace', 'configure', '--workspace', slug, ...bad]);
+      expect(result.code, bad.join(' ')).toBe(1);
+    }
+    expect((await requireWorkspace(slug)).settings.mailEvents?.sesTopicArn).toBe(other);
   });
 
   it('link prints preferences and unsubscribe URLs that verify for the demo subscriber', async () => {

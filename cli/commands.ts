@@ -6,6 +6,7 @@ import { API_SCOPES, type ApiScope, createApiKey } from '@/domain/api-keys';
 import { verifyWorkspace, writeCheckpoint } from '@/domain/chain';
 import { DomainError } from '@/domain/errors';
 import { buildLinks } from '@/domain/links';
+import { configureMailEvents, mailEventConfigureSchema } from '@/domain/mail-events';
 import { seedDemo } from '@/domain/seed';
 import { revokeSigningKey, rotateSigningKey } from '@/domain/signing-keys';
 import { emailSchema, findSubscriber } from '@/domain/subscribers';
@@ -25,6 +26,8 @@ Commands:
   seed                                      create the demo workspace (safe to repeat)
   workspace create --slug <slug> --name <name>
   workspace configure --workspace <slug> [--twilio-auth-token <token>] [--sms-number <E.164>]
+        [--ses-topic-arn <arn>] [--sendgrid-public-key <key>] [--postmark-basic-auth <user:password>]
+                                            SMS settings; bounce and complaint webhooks per mail service
   api-key create --workspace <slug> [--name <name>] [--scope read|check|write]
                                             prints the new key alone (shown only once)
   link --workspace <slug> --email <address> [--category <slug>] [--channel <channel>] [--json]
@@ -45,6 +48,9 @@ const OPTIONS = {
   workspace: { type: 'string' },
   'twilio-auth-token': { type: 'string' },
   'sms-number': { type: 'string' },
+  'ses-topic-arn': { type: 'string' },
+  'sendgrid-public-key': { type: 'string' },
+  'postmark-basic-auth': { type: 'string' },
   scope: { type: 'string' },
   email: { type: 'string' },
   category: { type: 'string' },
@@ -102,9 +108,21 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
         const slug = required(values, 'workspace');
         const token = values['twilio-auth-token'];
         const number = values['sms-number'];
-        if (token === undefined && number === undefined)
-          throw new UsageError('Nothing to configure: give --twilio-auth-token or --sms-number.');
-        await configureWorkspace(slug, { twilioAuthToken: token, smsNumber: number });
+        const mail = {
+          sesTopicArn: values['ses-topic-arn'],
+          sendgridPublicKey: values['sendgrid-public-key'],
+          postmarkBasicAuth: values['postmark-basic-auth'],
+        };
+        const sms = token !== undefined || number !== undefined;
+        const mailEvents = Object.values(mail).some((v) => v !== undefined);
+        if (!sms && !mailEvents)
+          throw new UsageError(
+            'Nothing to configure: give --twilio-auth-token or --sms-number (or a mail service flag: --ses-topic-arn, --sendgrid-public-key, --postmark-basic-auth).',
+          );
+        // Both validated before either is written, so a bad flag changes nothing.
+        mailEventConfigureSchema.parse(mail);
+        if (sms) await configureWorkspace(slug, { twilioAuthToken: token, smsNumber: number });
+        if (mailEvents) await configureMailEvents(slug, mail);
         print(`Configured workspace "${slug}".`);
         break;
       }
