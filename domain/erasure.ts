@@ -10,6 +10,7 @@ import { deleteDevMailsTo } from '@/db/queries/mailbox';
 import { insertJobs } from '@/db/queries/outbox';
 import { deleteSubscriberSends } from '@/db/queries/sends';
 import { insertSuppressions } from '@/db/queries/suppressions';
+import { clearWebhookBodies } from '@/db/queries/webhooks';
 import type { EvidenceData } from '@/db/schema';
 import { applyConsentFor, UnknownSubscriberError } from './consent';
 import { DomainError } from './errors';
@@ -19,9 +20,10 @@ import { suppressionEntries } from './suppression';
  * "Erase me" (DESIGN.md rule 7). Through the one door, as the subscriber's own act: every
  * marketing subscription off, a global opt-out, an `erasure` event. In the same transaction, the
  * personal data outside the ledger goes (identifiers, evidence, feedback comments, dev-mailbox
- * copies, unsent mail) and the addresses' keyed hashes go onto the suppression list, so an
- * import or an unconfirmed signup of them later stays suppressed. The ledger keeps its events and
- * salted evidence digests and still verifies; the subscriber row stays, without identifiers.
+ * copies, unsent mail, what webhook receivers answered) and the addresses' keyed hashes go onto
+ * the suppression list, so an import or an unconfirmed signup of them later stays suppressed. The
+ * ledger keeps its events and salted evidence digests and still verifies; the subscriber row
+ * stays, without identifiers.
  */
 
 export type ErasureRequester = 'subscriber' | 'api' | 'admin';
@@ -64,6 +66,7 @@ export async function eraseSubscriber(input: EraseInput, database?: Db): Promise
           await deleteSubscriberSends(tx, ids);
           await clearFeedbackComments(tx, ids);
           await cancelPendingMail(tx, ids);
+          await clearWebhookBodies(tx, ids);
           if (keys?.email) await deleteDevMailsTo(tx, { workspaceId, address: keys.email });
           await insertSuppressions(tx, suppressionEntries(workspaceId, keys ?? {}, 'erasure'));
           await clearSubscriberIdentifiers(tx, ids);

@@ -7,6 +7,7 @@ import { expirePendingConsents } from '@/domain/embed';
 import { registerMailJobs } from '@/domain/mail-jobs';
 import { type RunningWorker, startOutboxWorker } from '@/domain/outbox';
 import { seedDemo } from '@/domain/seed';
+import { registerWebhookJobs } from '@/domain/webhooks';
 import { config } from '@/platform/config';
 import { startControlServer } from './control';
 
@@ -51,6 +52,7 @@ async function boot(options: { worker?: boolean }): Promise<Runtime> {
     }
   }
   registerMailJobs();
+  registerWebhookJobs();
   if (options.worker ?? cfg.worker) {
     const worker: RunningWorker = startOutboxWorker();
     stops.push(worker.stop);
