@@ -5,7 +5,7 @@ import type { Workspace } from '@/db/schema';
 import { verifyWorkspace } from './chain';
 import { check } from './check';
 import { applyConsentFor, stateFromLedger } from './consent';
-import { handleInboundMessage, maskPhone, parseSender } from './sms-inbound';
+import { handleInboundMessage, maskPhone, parseSender, REPLIES } from './sms-inbound';
 import { findSubscriber } from './subscribers';
 import { makeWorkspace } from './test-fixtures';
 
@@ -30,6 +30,26 @@ describe('parseSender', () => {
 describe('maskPhone', () => {
   it('keeps the plus and the last four digits only', () => {
     expect(maskPhone('+14155550100')).toBe('+*******0100');
+  });
+});
+
+describe('REPLIES', () => {
+  it('HELP without a support contact still says who, how often, the rates and how to stop', () => {
+    expect(REPLIES.en.help('Acme', undefined)).toBe(
+      'Acme: Msg frequency varies. Msg & data rates may apply. Reply STOP to unsubscribe, START to resubscribe.',
+    );
+    expect(REPLIES.es.help('Acme', undefined)).toMatch(/^Acme: La frecuencia de mensajes varía\./);
+  });
+
+  it('no confirmation carries a link or an offer', () => {
+    for (const replies of Object.values(REPLIES))
+      for (const text of [
+        replies.optOut('Acme', 'sms'),
+        replies.optIn('Acme', 'whatsapp'),
+        replies.confirmed('Acme', 'sms'),
+        replies.help('Acme', 'help@acme.example'),
+      ])
+        expect(text).not.toMatch(/https?:|%|off\b|sale|descuento/i);
   });
 });
 
