@@ -115,10 +115,12 @@ export async function recordMailEvents(
   if (byKey.size === 0) return outcome;
 
   return dbh.transaction(async (tx) => {
+    // Sorted, here and below, so two deliveries sharing events take their row locks in one
+    // order and cannot deadlock. The request hash names the event, never the address.
     const claimed = await claimEventKeys(
       tx,
       workspaceId,
-      [...byKey].map(([key, e]) => ({ key, requestHash: sha256Hex(`${e.kind}\n${e.email}`) })),
+      [...byKey.keys()].sort().map((key) => ({ key, requestHash: sha256Hex(key) })),
     );
     const fresh = [...byKey].filter(([key]) => claimed.has(key)).map(([, e]) => e);
     outcome.applied = fresh.length;
@@ -127,7 +129,9 @@ export async function recordMailEvents(
 
     await insertSuppressions(
       tx,
-      fresh.flatMap((e) => suppressionEntries(workspaceId, { email: e.email }, e.kind)),
+      fresh
+        .flatMap((e) => suppressionEntries(workspaceId, { email: e.email }, e.kind))
+        .sort((x, y) => (x.addressHash < y.addressHash ? -1 : 1)),
     );
     const found = await findSubscribersByEmails(tx, workspaceId, [
       ...new Set(fresh.map((e) => e.email)),
