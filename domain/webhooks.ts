@@ -366,8 +366,7 @@ export async function attemptDelivery(
   const { workspaceId, attempt } = input;
   const delivery = await loadDelivery(dbh, workspaceId, input.deliveryId);
   // Deleted with its endpoint, finished, or this attempt already made: a repeated job.
-  if (delivery?.status !== 'pending' || delivery.attempts !== attempt - 1)
-    return 'stale';
+  if (delivery?.status !== 'pending' || delivery.attempts !== attempt - 1) return 'stale';
   if (delivery.disabledAt) {
     await skipDelivery(dbh, delivery.id);
     return 'skipped';

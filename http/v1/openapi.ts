@@ -10,6 +10,7 @@ import {
   sendsRequestSchema,
   subscriberRefSchema,
   subscriberUpsertSchema,
+  webhookCreateSchema,
 } from './schemas';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
@@ -154,6 +155,7 @@ export function openApiDocument() {
           },
         },
         ...bulkComponentSchemas(),
+        ...webhookComponentSchemas(),
       },
     },
     paths: {
@@ -269,7 +271,9 @@ export function openApiDocument() {
         },
       },
       ...bulkPaths(),
+      ...webhookPaths(),
     },
+    webhooks: webhookEvents(),
   };
 }
 
@@ -474,5 +478,262 @@ function bulkPaths() {
         },
       },
     },
+  };
+}
+
+// --- Webhooks ----------------------------------------------------------------------------------
+
+const jsonOf = (name: string) => ({ 'application/json': { schema: ref(name) } });
+
+const WEBHOOK_DELIVERY =
+  "Deliveries are POSTs of JSON `{type, timestamp, data}` signed per Standard Webhooks (https://www.standardwebhooks.com): headers `webhook-id`, `webhook-timestamp` (Unix seconds of the attempt) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under the secret), verifiable with any Standard Webhooks library. At least once: a retry carries the same `webhook-id`, so drop ids already seen; `data.seq` is the subscriber's position in the consent ledger, so apply an event only when its `seq` is above the last one applied for that subscriber. Any 2xx within 10 s is success; anything else (a redirect too) is retried after 5 s, 25 s, 2 min, 10 min, 52 min, 4.3 h, 10 h and 10 h (nine attempts over about 25 hours). An endpoint whose every attempt failed for 24 hours is disabled (`disabledAt`, `disabledReason` in the list) and gets nothing more. URLs must be http or https on a public address: loopback, private, link-local, CGNAT and unspecified addresses (IPv4, IPv6, IPv4-mapped) are refused at creation (422) and at every delivery after DNS resolution, unless the operator sets `DIAL_ALLOW_PRIVATE_WEBHOOKS=1`.";
+
+function webhookComponentSchemas() {
+  const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+  const value = { type: 'object', description: 'The state before or after, by event type' };
+  return {
+    WebhookCreate: schema(webhookCreateSchema),
+    WebhookCreated: {
+      type: 'object',
+      required: ['id', 'secret'],
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        secret: {
+          type: 'string',
+          description: 'The signing secret (`whsec_` + base64), shown only in this answer',
+          examples: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+        },
+      },
+    },
+    WebhookEndpoint: {
+      type: 'object',
+      required: ['id', 'url', 'events', 'createdAt', 'disabledAt', 'disabledReason'],
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        url: { type: 'string', format: 'uri' },
+        events: {
+          type: 'array',
+          items: { enum: ['consent.changed', 'subscriber.erased', 'feedback.received'] },
+        },
+        createdAt: { type: 'string', format: 'date-time' },
+        disabledAt: nullableTime,
+        disabledReason: { type: ['string', 'null'] },
+      },
+    },
+    WebhookAttempt: {
+      type: 'object',
+      required: ['webhookId', 'deliveryId', 'eventType', 'seq', 'attempt', 'attemptedAt', 'ok'],
+      properties: {
+        webhookId: { type: 'string', description: 'The `webhook-id` header of this delivery' },
+        deliveryId: { type: 'string', format: 'uuid' },
+        eventType: { type: 'string' },
+        subscriberId: { type: 'string', format: 'uuid' },
+        seq: { type: 'integer' },
+        deliveryStatus: { enum: ['pending', 'delivered', 'failed', 'skipped'] },
+        attempt: { type: 'integer', description: '1 for the first attempt' },
+        attemptedAt: { type: 'string', format: 'date-time' },
+        durationMs: { type: 'integer' },
+        ok: { type: 'boolean' },
+        statusCode: { type: ['integer', 'null'] },
+        error: { type: ['string', 'null'] },
+        responseExcerpt: {
+          type: ['string', 'null'],
+          description: 'The first 256 bytes of the answer, cleared when the subscriber is erased',
+        },
+      },
+    },
+    WebhookConsentChanged: {
+      type: 'object',
+      required: ['type', 'timestamp', 'data'],
+      properties: {
+        type: { const: 'consent.changed' },
+        timestamp: { type: 'string', format: 'date-time', description: 'When the change happened' },
+        data: {
+          type: 'object',
+          required: [
+            'subscriberId',
+            'seq',
+            'fromSeq',
+            'changeId',
+            'source',
+            'occurredAt',
+            'changes',
+          ],
+          properties: {
+            subscriberId: { type: 'string', format: 'uuid' },
+            seq: { type: 'integer', description: 'The ledger position after this change' },
+            fromSeq: { type: 'integer' },
+            changeId: { type: 'string', format: 'uuid' },
+            source: { type: 'string', examples: ['unsubscribe_page', 'api', 'one_click'] },
+            occurredAt: { type: 'string', format: 'date-time' },
+            changes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['seq', 'type', 'category', 'channel', 'before', 'after'],
+                properties: {
+                  seq: { type: 'integer' },
+                  type: {
+                    enum: [
+                      'subscription',
+                      'pause',
+                      'global_opt_out',
+                      'keyword_block',
+                      'do_not_sell',
+                      'erasure',
+                    ],
+                  },
+                  category: { type: ['string', 'null'], description: 'The category slug' },
+                  channel: { type: ['string', 'null'] },
+                  before: value,
+                  after: value,
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    WebhookSubscriberErased: {
+      type: 'object',
+      required: ['type', 'timestamp', 'data'],
+      properties: {
+        type: { const: 'subscriber.erased' },
+        timestamp: { type: 'string', format: 'date-time' },
+        data: {
+          type: 'object',
+          required: ['subscriberId', 'seq', 'changeId', 'occurredAt'],
+          properties: {
+            subscriberId: { type: 'string', format: 'uuid' },
+            seq: { type: 'integer' },
+            changeId: { type: 'string', format: 'uuid' },
+            occurredAt: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+    WebhookFeedbackReceived: {
+      type: 'object',
+      required: ['type', 'timestamp', 'data'],
+      properties: {
+        type: { const: 'feedback.received' },
+        timestamp: { type: 'string', format: 'date-time' },
+        data: {
+          type: 'object',
+          required: ['subscriberId', 'seq', 'feedbackId', 'changeId', 'reason', 'comment'],
+          properties: {
+            subscriberId: { type: 'string', format: 'uuid' },
+            seq: { type: 'integer', description: 'The ledger position of the opt-out answered' },
+            feedbackId: { type: 'string', format: 'uuid' },
+            changeId: { type: 'string', format: 'uuid', description: 'The opt-out answered' },
+            reason: { type: ['string', 'null'] },
+            comment: {
+              type: ['string', 'null'],
+              description: 'Null once the subscriber is erased',
+            },
+            occurredAt: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+  };
+}
+
+function webhookPaths() {
+  const webhookIdParam = { ...idParam, description: 'The endpoint id' };
+  return {
+    '/api/v1/webhooks': {
+      post: {
+        summary: 'Register a webhook endpoint; answers its signing secret, once',
+        description: `Scope \`write\`. \`events\` filters the event types (default: all of them). At most 20 endpoints per workspace.\n\n${WEBHOOK_DELIVERY}`,
+        requestBody: body('WebhookCreate'),
+        responses: {
+          '201': { description: 'Created', content: jsonOf('WebhookCreated') },
+          ...errors(400, 401, 403, 413, 415, 422),
+        },
+      },
+      get: {
+        summary: 'The webhook endpoints, without secrets',
+        description: 'Scope `read`. A disabled endpoint says when and why.',
+        responses: {
+          '200': {
+            description: '{ webhooks }',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['webhooks'],
+                  properties: { webhooks: { type: 'array', items: ref('WebhookEndpoint') } },
+                },
+              },
+            },
+          },
+          ...errors(401, 403),
+        },
+      },
+    },
+    '/api/v1/webhooks/{id}': {
+      delete: {
+        summary: 'Delete a webhook endpoint, its deliveries and their attempts',
+        description: 'Scope `write`.',
+        parameters: [webhookIdParam],
+        responses: { '204': { description: 'Deleted' }, ...errors(401, 403, 404) },
+      },
+    },
+    '/api/v1/webhooks/{id}/deliveries': {
+      get: {
+        summary: "An endpoint's most recent delivery attempts, newest first",
+        description: 'Scope `read`.',
+        parameters: [
+          webhookIdParam,
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          },
+        ],
+        responses: {
+          '200': {
+            description: '{ attempts }',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['attempts'],
+                  properties: { attempts: { type: 'array', items: ref('WebhookAttempt') } },
+                },
+              },
+            },
+          },
+          ...errors(401, 403, 404, 422),
+        },
+      },
+    },
+  };
+}
+
+/** OpenAPI 3.1 `webhooks`: what Dial sends to a registered endpoint. */
+function webhookEvents() {
+  const signed = [
+    { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' } },
+    { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' } },
+    { name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' } },
+  ];
+  const event = (summary: string, name: string) => ({
+    post: {
+      summary,
+      description: WEBHOOK_DELIVERY,
+      parameters: signed,
+      requestBody: { required: true, content: jsonOf(name) },
+      responses: { '2XX': { description: 'Received; anything else is retried' } },
+    },
+  });
+  return {
+    'consent.changed': event(
+      "A subscriber's consent changed (one change of the ledger, any number of events)",
+      'WebhookConsentChanged',
+    ),
+    'subscriber.erased': event('A subscriber was erased', 'WebhookSubscriberErased'),
+    'feedback.received': event('A subscriber said why they opted out', 'WebhookFeedbackReceived'),
   };
 }

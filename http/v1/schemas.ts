@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, FREQUENCIES } from '@/db/schema';
+import { CHANNELS, FREQUENCIES, WEBHOOK_EVENTS } from '@/db/schema';
 import { MAX_SENDS_PER_REQUEST } from '@/domain/sends';
 import { subscriberRefSchema, subscriberUpsertSchema } from '@/domain/subscribers';
 
@@ -124,4 +124,20 @@ export const bulkLinksRequestSchema = bulkLinksParamsSchema.extend({
 export const suppressionsQuerySchema = z.object({
   channel: channelSchema,
   format: z.enum(['csv', 'ndjson']).default('ndjson'),
+});
+
+// --- Webhooks ---------------------------------------------------------------------------------
+
+export const webhookEventSchema = z.enum(WEBHOOK_EVENTS);
+
+/** Without `events`, every event type. Private and loopback targets are refused (SSRF). */
+export const webhookCreateSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/, error: 'url must be an absolute http or https URL' })
+    .max(2048),
+  events: z.array(webhookEventSchema).min(1).max(20).optional(),
+});
+
+export const webhookAttemptsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
 });

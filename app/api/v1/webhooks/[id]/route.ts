@@ -1,0 +1,4 @@
+import { deleteWebhook } from '@/http/v1/webhooks';
+
+export const dynamic = 'force-dynamic';
+export const DELETE = deleteWebhook;
