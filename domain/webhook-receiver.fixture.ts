@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  */
 
 export type Received = { path: string; headers: Record<string, string>; body: string };
-export type Answer = { status: number; body?: string };
+export type Answer = { status: number; body?: string; delayMs?: number };
 
 export type Receiver = {
   url: string;
@@ -34,9 +34,11 @@ export async function startReceiver(path = '/hooks'): Promise<Receiver> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       received.push(request);
-      const { status, body } = answer(received.length, request);
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(body ?? '');
+      const { status, body, delayMs = 0 } = answer(received.length, request);
+      setTimeout(() => {
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end(body ?? '');
+      }, delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
