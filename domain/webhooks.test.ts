@@ -202,6 +202,32 @@ describe('delivering consent.changed', () => {
     expect(receiver.received).toHaveLength(2);
   });
 
+  it('an endpoint hears of what happens after it was registered, not of older events still queued', async () => {
+    const ws = await makeWorkspace('webhooks-later');
+    mine.add(ws.workspaceId);
+    const person = await makeSubscriber(ws.workspaceId);
+    await applyConsentFor({
+      workspaceId: ws.workspaceId,
+      subscriberId: person.id,
+      source: 'api',
+      changes: [
+        { type: 'subscription', category: 'product-news', channel: 'push', status: 'subscribed' },
+      ],
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    await createWebhookEndpoint({ workspaceId: ws.workspaceId, url: receiver.url }, NO_WAIT);
+    expect(await fanOutMine()).toBe(0);
+    await applyConsentFor({
+      workspaceId: ws.workspaceId,
+      subscriberId: person.id,
+      source: 'api',
+      changes: [
+        { type: 'subscription', category: 'product-news', channel: 'push', status: 'unsubscribed' },
+      ],
+    });
+    expect(await fanOutMine()).toBe(1);
+  });
+
   it('a receiver failing twice then succeeding gets the event on the third attempt, with the same webhook-id each time; every attempt is recorded', async () => {
     const { id, secret } = await createWebhookEndpoint(
       { workspaceId, url: `${receiver.url}/flaky`, events: ['consent.changed'] },

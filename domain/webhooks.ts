@@ -184,30 +184,30 @@ const fanOutPayloads = {
   'feedback.received': z.object({ feedbackId: z.guid(), changeId: z.guid() }),
 } satisfies Record<WebhookEvent, z.ZodType>;
 
-/** What a delivery is about: its reference, its subscriber, and their ledger position. */
+/** What a delivery is about: its reference, its subscriber, their ledger position, its time. */
 async function eventTarget(dbh: Db, workspaceId: string, type: WebhookEvent, job: Job) {
   const parsed = fanOutPayloads[type].safeParse(job.payload);
   if (!parsed.success) throw new PermanentJobError(`${type}: malformed payload`);
   const payload = parsed.data as Record<string, unknown>;
   const changeId = payload.changeId as string;
-  if (type === 'consent.changed') {
-    return {
-      eventRef: changeId,
-      subscriberId: payload.subscriberId as string,
-      seq: payload.toSeq as number,
-    };
-  }
   const head = await changeHead(dbh, workspaceId, changeId);
-  if (!head?.seq) throw new PermanentJobError(`${type}: change ${changeId} not found`);
-  if (type === 'subscriber.erased') {
-    return { eventRef: changeId, subscriberId: head.subscriberId, seq: head.seq };
-  }
-  return { eventRef: payload.feedbackId as string, subscriberId: head.subscriberId, seq: head.seq };
+  if (!head?.seq || !head.occurredAt)
+    throw new PermanentJobError(`${type}: change ${changeId} not found`);
+  const target = {
+    subscriberId: head.subscriberId,
+    seq: head.seq,
+    occurredAt: new Date(head.occurredAt),
+  };
+  if (type !== 'feedback.received') return { ...target, eventRef: changeId };
+  const answer = await findFeedback(dbh, workspaceId, payload.feedbackId as string);
+  if (!answer) throw new PermanentJobError(`${type}: feedback ${payload.feedbackId} not found`);
+  return { ...target, eventRef: answer.id, occurredAt: answer.createdAt };
 }
 
 /**
  * One delivery per enabled endpoint subscribed to the event's type, each with its first
- * `webhook.deliver` job, in one transaction. Run twice, it adds nothing. Answers how many.
+ * `webhook.deliver` job, in one transaction. Run twice, it adds nothing. An endpoint hears of
+ * what happens after it was registered, not of older events still queued. Answers how many.
  */
 export async function fanOutEvent(job: Job, database?: Db): Promise<number> {
   const type = job.kind as WebhookEvent;
@@ -215,9 +215,11 @@ export async function fanOutEvent(job: Job, database?: Db): Promise<number> {
   if (!job.workspaceId) throw new PermanentJobError(`${type}: no workspace`);
   const workspaceId = job.workspaceId;
   const dbh = database ?? (await getDb());
-  const endpoints = await endpointsFor(dbh, workspaceId, type);
+  const subscribed = await endpointsFor(dbh, workspaceId, type);
+  if (subscribed.length === 0) return 0;
+  const { occurredAt, ...target } = await eventTarget(dbh, workspaceId, type, job);
+  const endpoints = subscribed.filter((e) => e.createdAt <= occurredAt);
   if (endpoints.length === 0) return 0;
-  const target = await eventTarget(dbh, workspaceId, type, job);
   return dbh.transaction(async (tx) => {
     const created = await insertDeliveries(
       tx,
@@ -372,7 +374,11 @@ export async function attemptDelivery(
     return 'skipped';
   }
   const body = await webhookBody(dbh, workspaceId, delivery);
-  if (!body) throw new PermanentJobError(`the event of delivery ${delivery.id} is gone`);
+  if (!body) {
+    // Cannot happen while the ledger and feedback are kept; never sent rather than sent empty.
+    await skipDelivery(dbh, delivery.id);
+    return 'skipped';
+  }
 
   const text = JSON.stringify(body);
   const id = webhookId(delivery.id);

@@ -67,7 +67,7 @@ export function deleteEndpoint(database: DbOrTx, workspaceId: string, id: string
 /** The endpoints an event goes to: enabled, and subscribed to its type. */
 export function endpointsFor(database: DbOrTx, workspaceId: string, event: WebhookEvent) {
   return database
-    .select({ id: webhookEndpoints.id })
+    .select({ id: webhookEndpoints.id, createdAt: webhookEndpoints.createdAt })
     .from(webhookEndpoints)
     .where(
       and(
@@ -249,10 +249,14 @@ export function changeEvents(database: DbOrTx, workspaceId: string, changeId: st
     .orderBy(asc(consentEvents.seq));
 }
 
-/** The last ledger position of a change: what a delivery about it is ordered by. */
+/** The last ledger position of a change (what a delivery about it is ordered by), and its time. */
 export function changeHead(database: DbOrTx, workspaceId: string, changeId: string) {
   return database
-    .select({ subscriberId: consentEvents.subscriberId, seq: max(consentEvents.seq) })
+    .select({
+      subscriberId: consentEvents.subscriberId,
+      seq: max(consentEvents.seq),
+      occurredAt: min(consentEvents.occurredAt),
+    })
     .from(consentEvents)
     .where(and(eq(consentEvents.workspaceId, workspaceId), eq(consentEvents.changeId, changeId)))
     .groupBy(consentEvents.subscriberId)
