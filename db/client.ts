@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool } from 'pg';
 import { config } from '@/platform/config';
@@ -68,6 +69,11 @@ async function openPostgres(url: string): Promise<Handle> {
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool: Pool = new Pool({ connectionString: url, max: 10 });
   pool.on('error', (error) => console.error('dial: idle PostgreSQL connection failed:', error));
+  // Only the hot statements are prepared by name (`preparedRows`); they are planned once per
+  // connection, not on every execution as PostgreSQL does until it trusts a generic plan.
+  pool.on('connect', (client) => {
+    client.query('set plan_cache_mode = force_generic_plan').catch(() => undefined);
+  });
   // Several instances may start at once: one migrates, the others wait on the advisory lock.
   const client = await pool.connect();
   try {
@@ -114,4 +120,72 @@ async function openPglite(dataDir: string): Promise<Handle> {
 export async function queryRows<T>(database: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await database.execute(query)) as { rows: T[] };
   return result.rows;
+}
+
+type PgPool = {
+  totalCount: number;
+  query: (config: {
+    name?: string;
+    text: string;
+    values: unknown[];
+  }) => Promise<{ rows: unknown[] }>;
+};
+type PgliteClient = {
+  query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
+};
+const statementNames = new Map<string, string>();
+
+function pgPool(database: DbOrTx): PgPool | undefined {
+  const client = (database as { $client?: Partial<PgPool> }).$client;
+  return client && typeof client.totalCount === 'number' && typeof client.query === 'function'
+    ? (client as PgPool)
+    : undefined;
+}
+
+/**
+ * A statement written as text with `$1`... parameters, for the hot paths where building it with
+ * the query builder on every call costs more than running it. Inside a transaction it goes
+ * through the transaction (as one drizzle SQL with the same parameters).
+ */
+export async function textRows<T>(database: DbOrTx, text: string, values: unknown[]): Promise<T[]> {
+  const pool = pgPool(database);
+  if (pool) return (await pool.query({ text, values })).rows as T[];
+  const client = (database as { $client?: Partial<PgliteClient> }).$client;
+  if (client && typeof client.query === 'function') {
+    return (await (client as PgliteClient).query(text, values)).rows as T[];
+  }
+  return queryRows<T>(database, withParams(text, values));
+}
+
+/**
+ * `textRows` for the hottest statements: on PostgreSQL, outside a transaction, the statement
+ * is prepared once per connection under a name derived from its text and planned once (with a
+ * generic plan: the pool's connections set `plan_cache_mode`), instead of being parsed and
+ * planned on every request. A generic plan must suit every value: big arrays, whose best plan
+ * depends on their length, belong in `textRows`.
+ */
+export async function preparedRows<T>(
+  database: DbOrTx,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
+  const pool = pgPool(database);
+  if (!pool) return textRows<T>(database, text, values);
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `dial_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    if (statementNames.size > 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return (await pool.query({ name, text, values })).rows as T[];
+}
+
+/** `$n` placeholders as drizzle parameters, for running a text statement through a transaction. */
+function withParams(text: string, values: unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    chunks.push(i % 2 === 0 ? sql.raw(parts[i] ?? '') : sql`${values[Number(parts[i]) - 1]}`);
+  }
+  return sql.join(chunks);
 }

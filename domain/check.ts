@@ -54,54 +54,61 @@ type CategoryForCheck =
     }
   | undefined;
 
+function answer(
+  allowed: boolean,
+  reason: CheckReason,
+  status: SubscriptionStatus,
+  frequency: Frequency | null,
+): CheckAnswer {
+  return { allowed, reason, status, frequency };
+}
+
 export function decide(
   category: CategoryForCheck,
   channel: Channel,
   row:
-    | (Pick<CheckRow, 'pausedUntil' | 'globalOptOuts' | 'keywordBlocks' | 'status' | 'frequency'> &
+    | (Pick<CheckRow, 'pausedUntil' | 'optedOut' | 'blocked' | 'status' | 'frequency'> &
         Partial<Pick<CheckRow, 'lastSentAt'>>)
     | undefined,
   now: Date,
 ): CheckAnswer {
   const status = row?.status ?? 'none';
   const frequency = row?.frequency ?? null;
-  const answer = (allowed: boolean, reason: CheckReason): CheckAnswer => ({
-    allowed,
-    reason,
-    status,
-    frequency,
-  });
-  if (!category) return answer(false, 'unknown_category');
-  if (!category.channels.includes(channel)) return answer(false, 'unsupported_channel');
+  if (!category) return answer(false, 'unknown_category', status, frequency);
+  if (!category.channels.includes(channel)) {
+    return answer(false, 'unsupported_channel', status, frequency);
+  }
   // The carrier blocks every message after STOP, receipts too (rule 6's one exception).
-  if (row?.keywordBlocks.includes(channel)) return answer(false, 'sms_blocked');
-  if (category.kind === 'transactional') return answer(true, 'transactional');
-  if (!row) return answer(false, 'unknown_subscriber');
-  if (row.globalOptOuts.all || row.globalOptOuts[channel]) return answer(false, 'global_opt_out');
+  if (row?.blocked) return answer(false, 'sms_blocked', status, frequency);
+  if (category.kind === 'transactional') return answer(true, 'transactional', status, frequency);
+  if (!row) return answer(false, 'unknown_subscriber', status, frequency);
+  if (row.optedOut) return answer(false, 'global_opt_out', status, frequency);
   switch (status) {
     case 'none':
-      return answer(false, 'not_subscribed');
+      return answer(false, 'not_subscribed', status, frequency);
     case 'unsubscribed':
-      return answer(false, 'unsubscribed');
+      return answer(false, 'unsubscribed', status, frequency);
     case 'pending':
-      return answer(false, 'pending');
+      return answer(false, 'pending', status, frequency);
     case 'subscribed': {
       const window = FREQUENCY_WINDOW_MS[frequency ?? category.defaultFrequency ?? 'instant'];
       const last = row.lastSentAt;
-      const windowEnds = window > 0 && last ? last.getTime() + window : 0;
-      const pausedUntil = row.pausedUntil?.getTime() ?? 0;
-      if (pausedUntil > now.getTime()) {
+      const windowEnds = window > 0 && last ? last + window : 0;
+      const pausedUntil = row.pausedUntil ?? 0;
+      const nowMs = now.getTime();
+      if (pausedUntil > nowMs) {
         // Both hold a send back: it may go once the later of the two has passed.
-        return {
-          ...answer(false, 'paused'),
-          resumesAt: new Date(pausedUntil).toISOString(),
-          nextAllowedAt: new Date(Math.max(pausedUntil, windowEnds)).toISOString(),
-        };
+        const held = answer(false, 'paused', status, frequency);
+        held.resumesAt = new Date(pausedUntil).toISOString();
+        held.nextAllowedAt = new Date(Math.max(pausedUntil, windowEnds)).toISOString();
+        return held;
       }
-      if (windowEnds > now.getTime()) {
-        return { ...answer(false, 'frequency'), nextAllowedAt: new Date(windowEnds).toISOString() };
+      if (windowEnds > nowMs) {
+        const held = answer(false, 'frequency', status, frequency);
+        held.nextAllowedAt = new Date(windowEnds).toISOString();
+        return held;
       }
-      return answer(true, 'subscribed');
+      return answer(true, 'subscribed', status, frequency);
     }
   }
 }
@@ -216,45 +223,48 @@ export async function resolveChecks(
       })),
     };
   }
-  const keys = {
-    ids: [] as string[],
-    externalIds: [] as string[],
-    emails: [] as string[],
-    phones: [] as string[],
-  };
-  for (const ref of input.subscribers) {
-    if ('id' in ref) keys.ids.push(ref.id);
-    else if ('externalId' in ref) keys.externalIds.push(ref.externalId);
-    else if ('email' in ref) keys.emails.push(ref.email);
-    else keys.phones.push(ref.phone);
+  // Each reference goes to the array of its kind; `positions` maps a row (kind, 1-based place
+  // in that array) back to the reference's place in the input.
+  const keys: [string[], string[], string[], string[]] = [[], [], [], []];
+  const positions: [number[], number[], number[], number[]] = [[], [], [], []];
+  const refs = input.subscribers;
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i] as SubscriberRef;
+    const kind = 'id' in ref ? 0 : 'externalId' in ref ? 1 : 'email' in ref ? 2 : 3;
+    keys[kind].push(
+      'id' in ref
+        ? ref.id
+        : 'externalId' in ref
+          ? ref.externalId
+          : 'email' in ref
+            ? ref.email
+            : ref.phone,
+    );
+    positions[kind].push(i);
   }
   const rows = await checkRows(dbh, {
     workspaceId: input.workspaceId,
     categoryId: category.id,
     channel: input.channel,
-    ...keys,
+    ids: keys[0],
+    externalIds: keys[1],
+    emails: keys[2],
+    phones: keys[3],
     // Transactional categories have no frequency; otherwise the longest window covers them all.
     sendsSince:
       category.kind === 'transactional' ? null : new Date(now.getTime() - LONGEST_WINDOW_MS),
     defaultFrequency: category.defaultFrequency,
     excludeMessageId: input.excludeMessageId,
   });
-  const index = {
-    id: new Map(rows.map((r) => [r.id, r])),
-    externalId: new Map(rows.filter((r) => r.externalId).map((r) => [r.externalId, r])),
-    email: new Map(rows.filter((r) => r.email).map((r) => [r.email, r])),
-    phone: new Map(rows.filter((r) => r.phone).map((r) => [r.phone, r])),
-  };
-  const results = input.subscribers.map((ref) => {
-    const row =
-      'id' in ref
-        ? index.id.get(ref.id)
-        : 'externalId' in ref
-          ? index.externalId.get(ref.externalId)
-          : 'email' in ref
-            ? index.email.get(ref.email)
-            : index.phone.get(ref.phone);
-    return { answer: decide(category, input.channel, row, now), subscriberId: row?.id };
-  });
+  const matched: (CheckRow | undefined)[] = new Array(refs.length);
+  for (const row of rows) {
+    const place = positions[row.kind as 0 | 1 | 2 | 3][row.ord - 1];
+    if (place !== undefined) matched[place] = row;
+  }
+  const results: ResolvedCheck[] = new Array(refs.length);
+  for (let i = 0; i < refs.length; i++) {
+    const row = matched[i];
+    results[i] = { answer: decide(category, input.channel, row, now), subscriberId: row?.id };
+  }
   return { category, results };
 }

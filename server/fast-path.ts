@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { MAX_BODY_BYTES } from '@/http/request';
 import { postOneClick } from '@/http/subscriber/unsubscribe';
 import { postCheckBulk } from '@/http/v1/bulk-check';
 import { postCheck } from '@/http/v1/check';
@@ -12,14 +13,24 @@ import { postCheck } from '@/http/v1/check';
  */
 
 type Handler = (request: Request) => Promise<Response>;
-type Route = { method: string; match: (path: string) => boolean; handler: Handler };
+type Route = {
+  method: string;
+  match: (path: string) => boolean;
+  handler: Handler;
+  /**
+   * The body is read here into one buffer (at most MAX_BODY_BYTES + 1, enough for the handler
+   * to refuse a larger one) and the answer written in one piece: web streams cost more than the
+   * whole check. Streaming routes (bulk) pass both through as streams.
+   */
+  buffered?: boolean;
+};
 
 const ONE_CLICK = /^\/u\/[^/]+\/one-click$/;
 
 const routes: Route[] = [
-  { method: 'POST', match: (p) => p === '/api/v1/check', handler: postCheck },
+  { method: 'POST', match: (p) => p === '/api/v1/check', handler: postCheck, buffered: true },
   { method: 'POST', match: (p) => p === '/api/v1/check/bulk', handler: postCheckBulk },
-  { method: 'POST', match: (p) => ONE_CLICK.test(p), handler: postOneClick },
+  { method: 'POST', match: (p) => ONE_CLICK.test(p), handler: postOneClick, buffered: true },
 ];
 
 export function addFastRoute(route: Route): void {
@@ -41,12 +52,14 @@ export async function serveFast(req: IncomingMessage, res: ServerResponse): Prom
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
     method: req.method,
     headers,
-    body:
-      req.method === 'GET' || req.method === 'HEAD'
-        ? undefined
+    body: !hasBody
+      ? undefined
+      : route.buffered
+        ? await readCapped(req, MAX_BODY_BYTES + 1)
         : (Readable.toWeb(req) as ReadableStream),
     duplex: 'half',
   } as RequestInit);
@@ -69,11 +82,13 @@ export async function serveFast(req: IncomingMessage, res: ServerResponse): Prom
   response.headers.forEach((value, name) => {
     out[name] = value;
   });
-  res.writeHead(response.status, out);
-  if (!response.body || req.method === 'HEAD') {
-    res.end();
+  if (route.buffered || !response.body || req.method === 'HEAD') {
+    const body = response.body && req.method !== 'HEAD' ? await response.arrayBuffer() : undefined;
+    res.writeHead(response.status, out);
+    res.end(body ? Buffer.from(body) : undefined);
     return true;
   }
+  res.writeHead(response.status, out);
   const reader = response.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
@@ -82,4 +97,29 @@ export async function serveFast(req: IncomingMessage, res: ServerResponse): Prom
   }
   res.end();
   return true;
+}
+
+/**
+ * The body, up to `cap` bytes; the rest is read and dropped, so the connection stays usable and
+ * the handler, seeing more than its limit, refuses the request.
+ */
+function readCapped(req: IncomingMessage, cap: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size >= cap) return;
+      const room = cap - size;
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      chunks.push(kept);
+      size += kept.length;
+    });
+    req.once('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the client went away before sending the whole body'));
+    });
+  });
 }

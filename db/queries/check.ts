@@ -1,33 +1,93 @@
-import { type SQL, sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../client';
-import type { Channel, Frequency, GlobalOptOuts, SubscriptionStatus } from '../schema';
+import { type DbOrTx, preparedRows, textRows } from '../client';
+import type { Channel, Frequency, SubscriptionStatus } from '../schema';
 
+/**
+ * What the check needs to know of one matched reference, reduced in SQL to plain values (no
+ * dates or JSON to parse per row: a bulk check reads a million of these).
+ */
 export type CheckRow = {
+  /** Which of the four arrays the reference came from (0 ids, 1 externalIds, 2 emails, 3 phones). */
+  kind: number;
+  /** Its 1-based position in that array. */
+  ord: number;
   id: string;
-  externalId: string | null;
-  email: string | null;
-  phone: string | null;
-  pausedUntil: Date | null;
-  globalOptOuts: GlobalOptOuts;
-  keywordBlocks: Channel[];
+  /** Opted out of every channel, or of this one. */
+  optedOut: boolean;
+  /** An SMS/WhatsApp keyword block on this channel. */
+  blocked: boolean;
+  /** Epoch milliseconds. */
+  pausedUntil: number | null;
   status: SubscriptionStatus | null;
   frequency: Frequency | null;
-  /** The last send of this category on this channel since `sendsSince`, if looked up. */
-  lastSentAt: Date | null;
+  /** The last send of this category on this channel since `sendsSince`, if looked up (epoch ms). */
+  lastSentAt: number | null;
 };
 
 type RawRow = {
+  k: number;
+  ord: number;
   id: string;
-  external_id: string | null;
-  email: string | null;
-  phone: string | null;
-  paused_until: string | Date | null;
-  global_opt_outs: GlobalOptOuts;
-  keyword_blocks: Channel[] | string;
+  opted_out: boolean;
+  blocked: boolean;
+  paused_until: number | string | null;
   status: SubscriptionStatus | null;
   frequency: Frequency | null;
-  last_sent_at: string | Date | null;
+  last_sent_at: number | string | null;
 };
+
+/** A single check is prepared once per connection; a batch is planned for its size. */
+const PREPARED_MAX_REFERENCES = 16;
+
+type RefField = 'ids' | 'externalIds' | 'emails' | 'phones';
+type RefKind = { field: RefField; column: string; type: string };
+const REF_KINDS: RefKind[] = [
+  { field: 'ids', column: 'id', type: 'uuid[]' },
+  { field: 'externalIds', column: 'external_id', type: 'text[]' },
+  { field: 'emails', column: 'email', type: 'text[]' },
+  { field: 'phones', column: 'phone', type: 'text[]' },
+];
+
+const queryTexts = new Map<string, string>();
+const EPOCH_MS = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/**
+ * The statement for one shape of request (which kinds of reference, whether sends are read).
+ * Its text depends on nothing else, so it is built once and, for single checks, prepared once.
+ * Parameters: $1 workspace, $2 category, $3 channel, then one array per kind, then the default
+ * frequency and the start of the window, then the message id a retried record leaves out.
+ */
+function checkQueryText(kinds: RefKind[], withSends: boolean, excluding: boolean): string {
+  const key = `${kinds.map((k) => k.field).join(',')}|${withSends}|${excluding}`;
+  const known = queryTexts.get(key);
+  if (known) return known;
+  // Each kind of reference joins its own index; a batch's values come in as one array each, so
+  // the planner sees how many there are (an index probe each, or a hash join for big batches).
+  const branches = kinds.map(
+    (kind, i) =>
+      `select ${REF_KINDS.indexOf(kind)} as k, r.ord::int as ord, s.id, s.paused_until,
+              s.global_opt_outs, s.keyword_blocks
+       from unnest($${4 + i}::${kind.type}) with ordinality r(v, ord)
+       join subscribers s on s.workspace_id = $1 and s.${kind.column} = r.v`,
+  );
+  const next = 4 + kinds.length;
+  const lastSend = withSends
+    ? `case when sub.status = 'subscribed' and coalesce(sub.frequency, $${next}) <> 'instant'
+        then (select ${EPOCH_MS('max(x.sent_at)')} from sends x
+              where x.workspace_id = $1 and x.category_id = $2 and x.channel = $3
+                and x.subscriber_id = s.id and x.sent_at > $${next + 1}::timestamptz
+                ${excluding ? `and x.message_id is distinct from $${next + 2}` : ''})
+      end`
+    : 'null::float8';
+  const text = `select s.k, s.ord, s.id,
+      (s.global_opt_outs ? 'all' or s.global_opt_outs ? $3) as opted_out,
+      $3 = any(s.keyword_blocks) as blocked, ${EPOCH_MS('s.paused_until')} as paused_until,
+      sub.status, sub.frequency, ${lastSend} as last_sent_at
+    from (${branches.join(' union all ')}) s
+    left join subscriptions sub
+      on sub.subscriber_id = s.id and sub.category_id = $2 and sub.channel = $3`;
+  queryTexts.set(key, text);
+  return text;
+}
 
 /**
  * One query for any number of references of any kind: the subscribers they match, with the
@@ -53,63 +113,34 @@ export async function checkRows(
     excludeMessageId?: string;
   },
 ): Promise<CheckRow[]> {
-  const lastSend =
-    input.sendsSince === null
-      ? sql`null::timestamptz`
-      : sql`case when sub.status = 'subscribed'
-              and coalesce(sub.frequency, ${input.defaultFrequency}) <> 'instant'
-            then (select max(x.sent_at) from sends x
-                  where x.workspace_id = ${input.workspaceId} and x.category_id = ${input.categoryId}
-                    and x.channel = ${input.channel} and x.subscriber_id = s.id
-                    and x.sent_at > ${input.sendsSince.toISOString()}::timestamptz
-                    ${input.excludeMessageId === undefined ? sql`` : sql`and x.message_id is distinct from ${input.excludeMessageId}`})
-            end`;
-  // One indexed lookup per kind of reference, united: an OR of the four would scan the table.
-  const branches: SQL[] = [];
-  const branch = (column: SQL, values: string[], type: SQL) => {
-    if (values.length > 0) {
-      branches.push(
-        sql`select id from subscribers where workspace_id = ${input.workspaceId} and ${column} = any(${pgArray(values)}::${type})`,
-      );
-    }
-  };
-  branch(sql`id`, input.ids, sql`uuid[]`);
-  branch(sql`external_id`, input.externalIds, sql`text[]`);
-  branch(sql`email`, input.emails, sql`text[]`);
-  branch(sql`phone`, input.phones, sql`text[]`);
-  if (branches.length === 0) return [];
-  const matches = sql.join(branches, sql` union `);
-  const rows = await queryRows<RawRow>(
-    database,
-    sql`
-    select s.id, s.external_id, s.email, s.phone, s.paused_until, s.global_opt_outs, s.keyword_blocks,
-           sub.status, sub.frequency, ${lastSend} as last_sent_at
-    from (${matches}) m
-    join subscribers s on s.id = m.id
-    left join subscriptions sub
-      on sub.subscriber_id = s.id and sub.category_id = ${input.categoryId} and sub.channel = ${input.channel}`,
-  );
+  const kinds = REF_KINDS.filter((kind) => input[kind.field].length > 0);
+  if (kinds.length === 0) return [];
+  const withSends = input.sendsSince !== null;
+  const excluding = withSends && input.excludeMessageId !== undefined;
+  const values: unknown[] = [input.workspaceId, input.categoryId, input.channel];
+  for (const kind of kinds) values.push(pgArray(input[kind.field]));
+  if (withSends) values.push(input.defaultFrequency, input.sendsSince?.toISOString());
+  if (excluding) values.push(input.excludeMessageId);
+  const count = kinds.reduce((n, kind) => n + input[kind.field].length, 0);
+  const text = checkQueryText(kinds, withSends, excluding);
+  const rows =
+    count <= PREPARED_MAX_REFERENCES
+      ? await preparedRows<RawRow>(database, text, values)
+      : await textRows<RawRow>(database, text, values);
   return rows.map((r) => ({
+    kind: r.k,
+    ord: r.ord,
     id: r.id,
-    externalId: r.external_id,
-    email: r.email,
-    phone: r.phone,
-    pausedUntil: r.paused_until === null ? null : new Date(r.paused_until),
-    globalOptOuts: r.global_opt_outs ?? {},
-    keywordBlocks: parseTextArray(r.keyword_blocks) as Channel[],
+    optedOut: r.opted_out,
+    blocked: r.blocked,
+    pausedUntil: r.paused_until === null ? null : Number(r.paused_until),
     status: r.status,
     frequency: r.frequency,
-    lastSentAt: r.last_sent_at === null ? null : new Date(r.last_sent_at),
+    lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
   }));
 }
 
 /** A text[] literal, so both drivers pass the array the same way. */
 function pgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
-function parseTextArray(value: string[] | string | null): string[] {
-  if (Array.isArray(value)) return value;
-  if (!value || value === '{}') return [];
-  return value.slice(1, -1).split(',');
+  return `{${values.map((v) => `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`).join(',')}}`;
 }
