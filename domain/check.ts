@@ -137,7 +137,8 @@ export function clearCategoryCache(): void {
   (globalThis as { [CATEGORY_CACHE]?: CategoryCache })[CATEGORY_CACHE]?.clear();
 }
 
-async function cachedCategories(workspaceId: string, database?: DbOrTx) {
+/** A workspace's categories (archived ones too), at most CATEGORY_CACHE_MS old. */
+export async function cachedCategories(workspaceId: string, database?: DbOrTx) {
   const holder = globalThis as { [CATEGORY_CACHE]?: CategoryCache };
   holder[CATEGORY_CACHE] ??= new Map();
   const cache = holder[CATEGORY_CACHE];

@@ -13,15 +13,26 @@ import type { ConsentChange } from './transitions';
  * channel (RFC 8058 links in old mail must keep working).
  */
 
-export type LinkScope =
-  | { kind: 'category'; category: CategoryView; channels: Channel[] }
+export type LinkScope<C = CategoryView> =
+  | { kind: 'category'; category: C; channels: Channel[] }
   | { kind: 'channel'; channel: Channel }
   | { kind: 'everything' };
+
+/** What `scopeOf` needs of a category: a page's CategoryView, or the cached category row. */
+type ScopeCategory = Pick<CategoryView, 'id' | 'kind'> & { channels: { channel: Channel }[] };
 
 export function scopeOf(
   claims: Pick<TokenClaims, 'categoryId' | 'channel'>,
   categories: CategoryView[],
-): LinkScope {
+): LinkScope;
+export function scopeOf(
+  claims: Pick<TokenClaims, 'categoryId' | 'channel'>,
+  categories: ScopeCategory[],
+): LinkScope<ScopeCategory>;
+export function scopeOf(
+  claims: Pick<TokenClaims, 'categoryId' | 'channel'>,
+  categories: ScopeCategory[],
+): LinkScope<ScopeCategory> {
   const category = claims.categoryId
     ? categories.find((c) => c.id === claims.categoryId)
     : undefined;
@@ -36,7 +47,10 @@ export function scopeOf(
 
 export type Which = 'this' | 'all';
 
-export function optOutChanges(scope: LinkScope, which: Which): ConsentChange[] {
+export function optOutChanges(
+  scope: LinkScope<Pick<CategoryView, 'id'>>,
+  which: Which,
+): ConsentChange[] {
   if (which === 'all' || scope.kind === 'everything')
     return [{ type: 'global_opt_out', channel: 'all' }];
   if (scope.kind === 'channel') return [{ type: 'global_opt_out', channel: scope.channel }];

@@ -8,7 +8,7 @@ import {
   type EvidenceData,
   evidence,
   type GlobalOptOuts,
-  outbox,
+  type outbox,
   subscribers,
   subscriptions,
 } from '../schema';
@@ -130,26 +130,75 @@ export async function writeConsent(
     outbox: OutboxWrite[];
   },
 ): Promise<ConsentEvent[]> {
-  if (input.evidence.length > 0) await tx.insert(evidence).values(input.evidence);
-  const written =
-    input.events.length > 0 ? await tx.insert(consentEvents).values(input.events).returning() : [];
+  // Each table's rows go in as one JSON document (keys as in TypeScript), one statement per
+  // table whatever the batch: building multi-row inserts column by column costs more than
+  // PostgreSQL takes to run them.
+  if (input.evidence.length > 0) {
+    await tx.execute(sql`
+      insert into evidence (id, workspace_id, subscriber_id, salt, data)
+      select x.id, x."workspaceId", x."subscriberId", x.salt, x.data
+      from jsonb_to_recordset(${JSON.stringify(input.evidence)}::jsonb) as x(
+        id uuid, "workspaceId" uuid, "subscriberId" uuid, salt text, data jsonb)`);
+  }
+  const written = input.events.length > 0 ? await insertEvents(tx, input.events) : [];
   if (input.subscriptions.length > 0) {
-    await tx
-      .insert(subscriptions)
-      .values(input.subscriptions)
-      .onConflictDoUpdate({
-        target: [subscriptions.subscriberId, subscriptions.categoryId, subscriptions.channel],
-        set: {
-          status: sql`excluded.status`,
-          frequency: sql`excluded.frequency`,
-          ownOptOut: sql`excluded.own_opt_out`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      });
+    await tx.execute(sql`
+      insert into subscriptions
+        (workspace_id, subscriber_id, category_id, channel, status, frequency, own_opt_out, updated_at)
+      select x."workspaceId", x."subscriberId", x."categoryId", x.channel, x.status, x.frequency,
+             coalesce(x."ownOptOut", false), x."updatedAt"
+      from jsonb_to_recordset(${JSON.stringify(input.subscriptions)}::jsonb) as x(
+        "workspaceId" uuid, "subscriberId" uuid, "categoryId" uuid, channel text, status text,
+        frequency text, "ownOptOut" boolean, "updatedAt" timestamptz)
+      on conflict (subscriber_id, category_id, channel) do update set
+        status = excluded.status, frequency = excluded.frequency,
+        own_opt_out = excluded.own_opt_out, updated_at = excluded.updated_at`);
   }
   if (input.subscribers.length > 0) await updateSubscriberProjection(tx, input.subscribers);
-  if (input.outbox.length > 0) await tx.insert(outbox).values(input.outbox);
+  if (input.outbox.length > 0) {
+    await tx.execute(sql`
+      insert into outbox (workspace_id, kind, payload, run_at)
+      select x."workspaceId", x.kind, x.payload, coalesce(x."runAt", now())
+      from jsonb_to_recordset(${JSON.stringify(input.outbox)}::jsonb) as x(
+        "workspaceId" uuid, kind text, payload jsonb, "runAt" timestamptz)`);
+  }
   return written;
+}
+
+/** The events, in one statement; answered as rows, with the ids the database gave them. */
+async function insertEvents(tx: Tx, events: NewEvent[]): Promise<ConsentEvent[]> {
+  const result = (await tx.execute(sql`
+    insert into consent_events (workspace_id, subscriber_id, seq, change_id, type, category_id,
+      channel, before, after, source, evidence_id, evidence_digest, occurred_at, prev_hash, hash)
+    select x."workspaceId", x."subscriberId", x.seq, x."changeId", x.type, x."categoryId", x.channel,
+           x.before, x.after, x.source, x."evidenceId", x."evidenceDigest", x."occurredAt",
+           x."prevHash", x.hash
+    from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as x(
+      "workspaceId" uuid, "subscriberId" uuid, seq integer, "changeId" uuid, type text,
+      "categoryId" uuid, channel text, before jsonb, after jsonb, source text, "evidenceId" uuid,
+      "evidenceDigest" text, "occurredAt" timestamptz, "prevHash" text, hash text)
+    returning id, subscriber_id, seq`)) as unknown as {
+    rows: { id: string | number; subscriber_id: string; seq: number }[];
+  };
+  const ids = new Map(result.rows.map((r) => [`${r.subscriber_id}:${r.seq}`, Number(r.id)]));
+  return events.map((e) => ({
+    id: ids.get(`${e.subscriberId}:${e.seq}`) as number,
+    workspaceId: e.workspaceId,
+    subscriberId: e.subscriberId,
+    seq: e.seq,
+    changeId: e.changeId,
+    type: e.type,
+    categoryId: e.categoryId ?? null,
+    channel: e.channel ?? null,
+    before: e.before,
+    after: e.after,
+    source: e.source,
+    evidenceId: e.evidenceId ?? null,
+    evidenceDigest: e.evidenceDigest,
+    occurredAt: new Date(e.occurredAt),
+    prevHash: e.prevHash,
+    hash: e.hash,
+  }));
 }
 
 /** One statement for the whole batch: the rows arrive as one JSON document. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { categories, consentEvents, subscribers, subscriptions } from '../schema';
 
@@ -124,4 +124,25 @@ export function listEvents(
     )
     .orderBy(asc(consentEvents.seq))
     .limit(input.limit);
+}
+
+/** Of these subscribers, the ones Dial can still write to by email (an address, not erased). */
+export function mailableSubscriberIds(
+  database: DbOrTx,
+  workspaceId: string,
+  ids: string[],
+): Promise<string[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return database
+    .select({ id: subscribers.id })
+    .from(subscribers)
+    .where(
+      and(
+        eq(subscribers.workspaceId, workspaceId),
+        inArray(subscribers.id, ids),
+        isNotNull(subscribers.email),
+        isNull(subscribers.erasedAt),
+      ),
+    )
+    .then((rows) => rows.map((r) => r.id));
 }

@@ -2,6 +2,7 @@ import { undoChange } from '@/domain/consent';
 import { DomainError } from '@/domain/errors';
 import { recordFeedback } from '@/domain/feedback';
 import { linkOrigin } from '@/domain/links';
+import { oneClickOptOut } from '@/domain/one-click';
 import { preferencesView } from '@/domain/preferences';
 import { issueLink, verifyLink } from '@/domain/signing-keys';
 import { optOutWithLink, scopeOf, type Which } from '@/domain/unsubscribe';
@@ -76,16 +77,17 @@ export async function postOneClick(request: Request): Promise<Response> {
   if (fields?.get('List-Unsubscribe') !== 'One-Click') {
     return text(400, 'Expected the form field List-Unsubscribe=One-Click (RFC 8058).');
   }
-  const context = await linkContext(token);
-  if (!context) return text(403, 'This unsubscribe link is not valid.');
-  const result = await optOutWithLink({
-    claims: context.claims,
-    scope: scopeOf(context.claims, context.view.categories),
-    which: 'this',
-    source: 'one_click',
+  const verified = await verifyLink(token, { purpose: 'unsubscribe' });
+  if (!verified.ok) return text(403, 'This unsubscribe link is not valid.');
+  // Committed in a group with the one-clicks arriving at the same moment (domain/one-click.ts).
+  const result = await oneClickOptOut({
+    claims: verified.claims,
     evidence: clientInfo(request),
-    confirm: confirmation(context, token, 'this'),
+    feedbackPath: `/u/${encodeURIComponent(token)}/done`,
   });
+  if (!result.ok && 'unknown' in result) {
+    return text(403, 'This unsubscribe link is not valid.');
+  }
   if (!result.ok) return text(409, 'This link cannot unsubscribe from anything.');
   return text(200, 'You are unsubscribed.');
 }
