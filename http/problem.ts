@@ -1,4 +1,5 @@
 import { DomainError, type DomainErrorCode } from '@/domain/errors';
+import { textResponse } from './buffered';
 
 /**
  * RFC 9457 problem documents. `type` is a stable URN per kind of problem, so clients can switch
@@ -85,7 +86,7 @@ export function problemFromError(error: unknown): Response {
 }
 
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return textResponse(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { config } from '@/platform/config';
+import { bufferedBody } from './buffered';
 import { ProblemError } from './problem';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -9,6 +10,13 @@ export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promis
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit)
     throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
+  const buffered = bufferedBody(request);
+  if (buffered) {
+    if (buffered.length > limit) {
+      throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
+    }
+    return buffered.toString('utf8');
+  }
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDb } from '@/db/client';
+import { closeDb, db } from '@/db/client';
+import { listEvents } from '@/db/queries/subscribers';
 import { createApiKey } from '@/domain/api-keys';
 import { check } from '@/domain/check';
 import { applyConsentFor } from '@/domain/consent';
@@ -45,6 +46,10 @@ async function viaFastPath(body: string, headers: Record<string, string>) {
   return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
 }
 
+async function eventsOf(subscriberId: string) {
+  return listEvents(await db(), { workspaceId, subscriberId, afterSeq: 0, limit: 100 });
+}
+
 describe('the fast path', () => {
   it('answers the check exactly as the handler does: allowed, refused, invalid, unauthenticated', async () => {
     const s = await makeSubscriber(workspaceId);
@@ -73,6 +78,16 @@ describe('the fast path', () => {
       [JSON.stringify({ subscriber: { id: s.id }, category: 'promotions', channel: 'fax' }), auth],
       ['{not json', auth],
       [JSON.stringify({}), { 'content-type': 'application/json' }],
+      // Over the 1 MB limit: read into the fast path's buffer only up to the limit, then refused.
+      [
+        JSON.stringify({
+          subscriber: { id: s.id },
+          category: 'promotions',
+          channel: 'email',
+          pad: 'x'.repeat(1024 * 1024),
+        }),
+        auth,
+      ],
     ];
     for (const [body, headers] of cases) {
       expect(await viaFastPath(body, headers)).toEqual(await viaHandler(body, headers));
@@ -114,6 +129,53 @@ describe('the fast path', () => {
         })
       ).allowed,
     ).toBe(false);
+  });
+
+  it('commits one-clicks arriving together in groups, each answered after its own commit', async () => {
+    const people = await Promise.all(Array.from({ length: 12 }, () => makeSubscriber(workspaceId)));
+    for (const person of people) {
+      await applyConsentFor({
+        workspaceId,
+        subscriberId: person.id,
+        source: 'api',
+        changes: [
+          { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
+        ],
+      });
+    }
+    const tokens = await Promise.all(
+      people.map((person) =>
+        issueLink({
+          purpose: 'unsubscribe',
+          workspaceId,
+          subscriberId: person.id,
+          channel: 'email',
+        }),
+      ),
+    );
+    const click = (token: string) =>
+      fetch(`${base}/u/${token}/one-click`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      }).then(async (res) => ({ status: res.status, body: await res.text() }));
+    // Every token twice (a provider retrying), plus a forged one, all at once.
+    const forged = `${(tokens[0] as string).slice(0, -3)}AAA`;
+    const answers = await Promise.all([...tokens, ...tokens, forged].map(click));
+    expect(answers.slice(0, 24).every((a) => a.status === 200)).toBe(true);
+    expect(answers[24]?.status).toBe(403);
+    for (const person of people) {
+      const answer = await check({
+        workspaceId,
+        subscriber: { id: person.id },
+        category: 'promotions',
+        channel: 'email',
+      });
+      expect(answer.reason).toBe('global_opt_out'); // a link for the channel stops all of it
+      // Exactly one opt-out event per person, however many clicks.
+      const events = await eventsOf(person.id);
+      expect(events.filter((e) => e.source === 'one_click')).toHaveLength(1);
+    }
   });
 
   it('hands everything else to Next, and a request asking for Next goes there', async () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { requestWithBody, responseText } from '@/http/buffered';
 import { MAX_BODY_BYTES } from '@/http/request';
 import { postOneClick } from '@/http/subscriber/unsubscribe';
 import { postCheckBulk } from '@/http/v1/bulk-check';
@@ -53,16 +54,20 @@ export async function serveFast(req: IncomingMessage, res: ServerResponse): Prom
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
-    method: req.method,
-    headers,
-    body: !hasBody
-      ? undefined
-      : route.buffered
-        ? await readCapped(req, MAX_BODY_BYTES + 1)
-        : (Readable.toWeb(req) as ReadableStream),
-    duplex: 'half',
-  } as RequestInit);
+  const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  const request =
+    hasBody && route.buffered
+      ? requestWithBody(
+          url,
+          { method: req.method, headers },
+          await readCapped(req, MAX_BODY_BYTES + 1),
+        )
+      : new Request(url, {
+          method: req.method,
+          headers,
+          body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+          duplex: 'half',
+        } as RequestInit);
   let response: Response;
   try {
     response = await route.handler(request);
@@ -83,9 +88,15 @@ export async function serveFast(req: IncomingMessage, res: ServerResponse): Prom
     out[name] = value;
   });
   if (route.buffered || !response.body || req.method === 'HEAD') {
-    const body = response.body && req.method !== 'HEAD' ? await response.arrayBuffer() : undefined;
+    const text = responseText(response);
+    const body =
+      req.method === 'HEAD' || !response.body
+        ? undefined
+        : text !== undefined
+          ? text
+          : Buffer.from(await response.arrayBuffer());
     res.writeHead(response.status, out);
-    res.end(body ? Buffer.from(body) : undefined);
+    res.end(body);
     return true;
   }
   res.writeHead(response.status, out);

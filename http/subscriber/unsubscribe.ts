@@ -6,6 +6,7 @@ import { oneClickOptOut } from '@/domain/one-click';
 import { preferencesView } from '@/domain/preferences';
 import { issueLink, verifyLink } from '@/domain/signing-keys';
 import { optOutWithLink, scopeOf, type Which } from '@/domain/unsubscribe';
+import { textResponse } from '../buffered';
 import { clientInfo } from '../request';
 import { formLocale, readForm, seeOther, tokenFromPath } from './forms';
 
@@ -69,7 +70,7 @@ export async function postOptOut(request: Request): Promise<Response> {
 export async function postOneClick(request: Request): Promise<Response> {
   const token = tokenFromPath(request);
   const text = (status: number, body: string) =>
-    new Response(body, {
+    textResponse(body, {
       status,
       headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
     });
