@@ -491,7 +491,9 @@ describe('eraseSubscriber', () => {
       expect(data.ledger.map((e) => [e.type, e.source, e.after])).toEqual([
         ['global_opt_out', 'erasure', { optedOut: true, own: true }],
       ]);
-      expect(data.evidence.map((e) => e.detail)).toEqual([{ suppressed: true }]);
+      expect(data.evidence.map((e) => e.detail)).toEqual([
+        { suppressed: true, reasons: ['erasure'] },
+      ]);
     });
 
     it('other addresses, and the same address in another workspace, are not suppressed', async () => {

@@ -10,7 +10,7 @@ import {
 } from '@/db/queries/subscribers';
 import { applyConsentFor } from './consent';
 import { DomainError } from './errors';
-import { isSuppressed } from './suppression';
+import { suppressionReasons } from './suppression';
 
 /** Addresses are compared lower-cased and trimmed; phones must be E.164. */
 export function normalizeEmail(email: string): string {
@@ -115,11 +115,13 @@ export async function upsertSubscriber(
 }
 
 /**
- * Inserts the subscriber; one whose address is on the suppression list (an erased person coming
- * back through an import, the API or a signup) is at once globally opted out, as their own
- * erasure request, through the one door. Both in one transaction, so no suppressed address is
- * ever visible without its opt-out. The list is read after the insert: an erasure of the same
- * address that the insert had to wait for has committed by then.
+ * Inserts the subscriber; one whose address is on the suppression list is at once opted out
+ * through the one door, as the list says why: an erased person coming back (through an import,
+ * the API or a signup) stops everything, as their own erasure request; an address a mail service
+ * reported (a hard bounce, a spam complaint) stops email, with that source. Both in one
+ * transaction, so no suppressed address is ever visible without its opt-out. The list is read
+ * after the insert: an erasure of the same address that the insert had to wait for has
+ * committed by then.
  */
 async function createSubscriber(
   dbh: Db,
@@ -129,14 +131,16 @@ async function createSubscriber(
   return dbh.transaction(async (tx) => {
     const inserted = await insertSubscriber(tx, { workspaceId, ...input });
     if (!inserted) return undefined;
-    if (!(await isSuppressed(workspaceId, input, tx))) return inserted;
+    const reasons = await suppressionReasons(workspaceId, input, tx);
+    if (reasons.length === 0) return inserted;
+    const mailOnly = reasons.every((r) => r === 'hard_bounce' || r === 'complaint');
     const result = await applyConsentFor(
       {
         workspaceId,
         subscriberId: inserted.id,
-        source: 'erasure',
-        changes: [{ type: 'global_opt_out', channel: 'all' }],
-        evidence: { detail: { suppressed: true } },
+        source: !mailOnly ? 'erasure' : reasons.includes('complaint') ? 'complaint' : 'bounce',
+        changes: [{ type: 'global_opt_out', channel: mailOnly ? 'email' : 'all' }],
+        evidence: { detail: { suppressed: true, reasons } },
       },
       tx,
     );

@@ -76,20 +76,29 @@ export function suppressionEntries(
   }));
 }
 
-/** Whether any of the addresses is on the workspace's suppression list, under any key version. */
-export async function isSuppressed(
+/** Why any of the addresses is on the workspace's suppression list (under any key version). */
+export async function suppressionReasons(
   workspaceId: string,
   addresses: Addresses,
   database?: DbOrTx,
-): Promise<boolean> {
+): Promise<string[]> {
   const candidates = addressList(addresses).flatMap((address) =>
     KEY_VERSIONS.map((version) => ({
       channel: suppressionChannel(address),
       addressHash: suppressionHash(workspaceId, address, version),
     })),
   );
-  if (candidates.length === 0) return false;
+  if (candidates.length === 0) return [];
   const dbh = database ?? (await getDb());
   const found = await findSuppressions(dbh, { workspaceId, candidates });
-  return found.length > 0;
+  return [...new Set(found.map((row) => row.reason))];
+}
+
+/** Whether any of the addresses is on the workspace's suppression list, under any key version. */
+export async function isSuppressed(
+  workspaceId: string,
+  addresses: Addresses,
+  database?: DbOrTx,
+): Promise<boolean> {
+  return (await suppressionReasons(workspaceId, addresses, database)).length > 0;
 }

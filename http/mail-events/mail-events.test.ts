@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, db, queryRows } from '@/db/client';
 import { loadEvents, loadEvidence } from '@/db/queries/consent';
+import { listEvents } from '@/db/queries/subscribers';
 import { createApiKey } from '@/domain/api-keys';
 import { check } from '@/domain/check';
 import { applyConsentFor } from '@/domain/consent';
@@ -809,8 +810,19 @@ describe('tenants and configuration', () => {
         reason: 'hard_bounce',
       }),
     );
-    const { subscriber } = await upsertSubscriber(a.workspaceId, { email: normalised });
-    expect(subscriber.globalOptOuts.email ?? subscriber.globalOptOuts.all).toBeTruthy();
+    const { subscriber } = await upsertSubscriber(a.workspaceId, {
+      email: normalised,
+      phone: '+15005550199',
+    });
+    // Email only, with the source the mail service's report gives: the phone is untouched.
+    expect(subscriber.globalOptOuts).toEqual({ email: { own: false } });
     expect(await marketingCheck(a, normalised)).toMatchObject({ allowed: false });
+    const [event] = await listEvents(await db(), {
+      workspaceId: a.workspaceId,
+      subscriberId: subscriber.id,
+      afterSeq: 0,
+      limit: 10,
+    });
+    expect(event).toMatchObject({ source: 'bounce', channel: 'email' });
   });
 });
