@@ -72,6 +72,13 @@ npm run -s dial -- api-key create --workspace demo`}
             href="/api/v1/openapi.json"
           >
             OpenAPI document
+          </Link>{' '}
+          and, to read, in the{' '}
+          <Link
+            className="font-medium text-indigo-700 underline underline-offset-2 dark:text-indigo-300"
+            href="/docs/api"
+          >
+            API reference
           </Link>
           .
         </p>
