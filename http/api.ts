@@ -11,11 +11,14 @@ import { problem, problemFromError } from './problem';
 export type ApiHandler = (request: Request) => Promise<Response>;
 export type ApiContext = { caller: ApiCaller; request: Request; url: URL };
 
+/** A handler with the scope it needs, so the OpenAPI document can say it. */
+export type ScopedApiHandler = ApiHandler & { readonly scope: ApiScope };
+
 export function apiRoute(
   scope: ApiScope,
   handle: (ctx: ApiContext) => Promise<Response>,
-): ApiHandler {
-  return async (request) => {
+): ScopedApiHandler {
+  const handler: ApiHandler = async (request) => {
     try {
       const auth = request.headers.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -56,6 +59,7 @@ export function apiRoute(
       return problemFromError(error);
     }
   };
+  return Object.assign(handler, { scope });
 }
 
 /** The path segment after `prefix`, e.g. the `{id}` of /api/v1/subscribers/{id}/events. */

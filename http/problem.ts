@@ -33,6 +33,13 @@ const TITLES: Record<ProblemCode, [number, string]> = {
   internal: [500, 'Internal error'],
 };
 
+/** Every problem a client may get, as `[type, status, title]` (for the OpenAPI document). */
+export function problemTypes(): [string, number, string][] {
+  return (Object.entries(TITLES) as [ProblemCode, [number, string]][]).map(
+    ([code, [status, title]]) => [problemType(code), status, title],
+  );
+}
+
 export function problemType(code: ProblemCode): string {
   return `urn:dial:problem:${code.replaceAll('_', '-')}`;
 }

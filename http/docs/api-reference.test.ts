@@ -257,6 +257,7 @@ describe('operations of the real document', () => {
     expect(check?.responses.map((r) => r.statuses)).toEqual([
       ['200'],
       ['400', '401', '403', '413', '415', '422'],
+      ['429'], // its own: it carries Retry-After
     ]);
   });
 

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { config } from '@/platform/config';
-import { json } from '../problem';
+import type { ScopedApiHandler } from '../api';
+import { json, problemTypes } from '../problem';
+import { postCheckBulk } from './bulk-check';
+import { postLinksBulk } from './bulk-links';
+import { postCheck } from './check';
+import { postConsents } from './consents';
+import { postLinks } from './links';
+import { getSubscriberExport, postEraseSubscriber } from './my-data';
 import {
   bulkCheckRequestSchema,
   bulkLinksRequestSchema,
@@ -12,6 +19,10 @@ import {
   subscriberUpsertSchema,
   webhookCreateSchema,
 } from './schemas';
+import { postSends } from './sends';
+import { createSubscriber, getSubscriber, getSubscriberEvents } from './subscribers';
+import { getSuppressions } from './suppressions';
+import { createWebhook, deleteWebhook, listWebhookDeliveries, listWebhooks } from './webhooks';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 
@@ -37,7 +48,91 @@ const idParam = {
   schema: { type: 'string', format: 'uuid' },
 };
 
+/**
+ * The handler of each operation, as the route files under app/api/v1 mount them: the document
+ * takes each operation's scope from its handler, so the two cannot disagree.
+ */
+export const OPERATION_HANDLERS: Record<string, ScopedApiHandler> = {
+  'post /api/v1/subscribers': createSubscriber,
+  'get /api/v1/subscribers/{id}': getSubscriber,
+  'get /api/v1/subscribers/{id}/events': getSubscriberEvents,
+  'get /api/v1/subscribers/{id}/export': getSubscriberExport,
+  'post /api/v1/subscribers/{id}/erase': postEraseSubscriber,
+  'post /api/v1/consents': postConsents,
+  'post /api/v1/check': postCheck,
+  'post /api/v1/check/bulk': postCheckBulk,
+  'post /api/v1/sends': postSends,
+  'post /api/v1/links': postLinks,
+  'post /api/v1/links/bulk': postLinksBulk,
+  'get /api/v1/suppressions': getSuppressions,
+  'post /api/v1/webhooks': createWebhook,
+  'get /api/v1/webhooks': listWebhooks,
+  'delete /api/v1/webhooks/{id}': deleteWebhook,
+  'get /api/v1/webhooks/{id}/deliveries': listWebhookDeliveries,
+};
+
+const SCOPE_WORDS = {
+  read: 'a `read` or `write` key',
+  check: 'a `check` or `write` key',
+  write: 'a `write` key',
+} as const;
+
+type Operation = {
+  security?: unknown;
+  responses?: Record<string, unknown>;
+  'x-dial-scope'?: string;
+  description?: string;
+};
+
+/**
+ * What every operation shares, added to each: the scope its handler needs (as the security
+ * requirement, and in words), and the answers of the authentication and rate limit in front of
+ * it (401, 403, 429 with Retry-After).
+ */
+function withCommonAnswers<T extends { paths: Record<string, Record<string, Operation>> }>(
+  doc: T,
+): T {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const handler = OPERATION_HANDLERS[`${method} ${path}`];
+      if (!handler) continue; // the document itself needs no key
+      operation.security = [{ bearer: [handler.scope] }];
+      operation['x-dial-scope'] = handler.scope;
+      const needs = `Needs ${SCOPE_WORDS[handler.scope]}.`;
+      if (!operation.description?.startsWith('Scope ')) {
+        operation.description = operation.description ? `${needs} ${operation.description}` : needs;
+      }
+      operation.responses = {
+        ...operation.responses,
+        '401': operation.responses?.['401'] ?? {
+          ...problem,
+          description: 'No API key, or an unknown or revoked one',
+        },
+        '403': operation.responses?.['403'] ?? {
+          ...problem,
+          description: `The key's scope does not allow this call (it needs "${handler.scope}")`,
+        },
+        '429': {
+          ...problem,
+          description: "Over this key's rate limit (per minute, per instance)",
+          headers: {
+            'Retry-After': {
+              description: 'Seconds until the key may call again',
+              schema: { type: 'integer' },
+            },
+          },
+        },
+      };
+    }
+  }
+  return doc;
+}
+
 export function openApiDocument() {
+  return withCommonAnswers(documentWithoutCommonAnswers());
+}
+
+function documentWithoutCommonAnswers() {
   return {
     openapi: '3.1.0',
     info: {
@@ -139,9 +234,16 @@ export function openApiDocument() {
         },
         Problem: {
           type: 'object',
+          description: `Every problem type, with its status and title: ${problemTypes()
+            .map(([type, status, title]) => `\`${type}\` (${status}, ${title})`)
+            .join('; ')}.`,
           required: ['type', 'title', 'status', 'detail'],
           properties: {
-            type: { type: 'string' },
+            type: {
+              type: 'string',
+              description: 'What kind of problem: switch on this',
+              examples: problemTypes().map(([type]) => type),
+            },
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
