@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects over the same tests: `pglite` on an in-memory PGlite per test file, and
  * `postgres` against DATABASE_URL (the test command creates a fresh database for each run).
- * Files named `*.pg.test.ts` need separate connections, so they run only on PostgreSQL.
+ * Files named `*.pg.test.ts` need separate connections, so they run only on PostgreSQL; files
+ * named `*.pglite.test.ts` need a database no other file shares, so they run only on PGlite.
  */
 const alias = { '@': path.resolve(import.meta.dirname) };
 const include = ['**/*.test.ts'];
@@ -30,7 +31,8 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include,
-          exclude,
+          // `*.pglite.test.ts` needs a database of its own (a worker that takes every job).
+          exclude: [...exclude, '**/*.pglite.test.ts'],
           env: { DIAL_WORKER: 'off' },
           pool: 'forks',
           testTimeout: 60_000,

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeDb, db, dbKind } from '@/db/client';
+import { closeDb, db } from '@/db/client';
 import { outbox, WEBHOOK_EVENTS, webhookAttempts, webhookDeliveries } from '@/db/schema';
 import { applyConsentFor } from './consent';
 import { eraseSubscriber } from './erasure';
@@ -17,7 +17,6 @@ import {
   listWebhookAttempts,
   listWebhookEndpoints,
   RETRY_DELAYS_MS,
-  registerWebhookJobs,
   WEBHOOK_DELIVER,
   type WebhookBody,
   webhookId,
@@ -570,41 +569,4 @@ describe('feedback and erasure', () => {
       await echo.close();
     }
   });
-});
-
-describe('the worker', () => {
-  it.skipIf(process.env.DATABASE_URL)(
-    'registerWebhookJobs wires the three event kinds and the delivery: a consent change reaches the receiver through runOutboxOnce alone',
-    async () => {
-      expect(await dbKind()).toBe('pglite');
-      const undo = registerWebhookJobs(NO_WAIT);
-      try {
-        const ws = await makeWorkspace('webhooks-worker');
-        await createWebhookEndpoint({ workspaceId: ws.workspaceId, url: receiver.url }, NO_WAIT);
-        const person = await makeSubscriber(ws.workspaceId);
-        await applyConsentFor({
-          workspaceId: ws.workspaceId,
-          subscriberId: person.id,
-          source: 'api',
-          changes: [
-            {
-              type: 'subscription',
-              category: 'promotions',
-              channel: 'email',
-              status: 'subscribed',
-            },
-          ],
-        });
-        for (let i = 0; i < 5; i++) await runOutboxOnce({ workerId });
-        expect(bodies().map((b) => [b.type, b.data.subscriberId])).toEqual([
-          ['consent.changed', person.id],
-        ]);
-      } finally {
-        undo();
-        cleanups.push(
-          registerJobHandler(WEBHOOK_DELIVER, (job) => deliverWebhook(job, NO_WAIT).then()),
-        );
-      }
-    },
-  );
 });
