@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -575,3 +576,80 @@ export const mailbox = pgTable(
   },
   (t) => [index('mailbox_to_idx').on(t.to)],
 );
+
+// --- the admin console ------------------------------------------------------------------------
+
+/** Roles, weakest first: each can do what the ones before it can (domain/admin-guard.ts). */
+export const ADMIN_ROLES = ['viewer', 'editor', 'owner'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/** People who sign in to the console. An address is stored trimmed and lower-cased. */
+export const admins = pgTable(
+  'admins',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull().unique(),
+    name: text('name'),
+    createdAt: createdAt(),
+  },
+  (t) => [check('admins_email_normalised', sql`${t.email} = lower(btrim(${t.email}))`)],
+);
+export type Admin = typeof admins.$inferSelect;
+
+/** Which workspaces an admin may open, and as what. Read on every action, never cached. */
+export const memberships = pgTable(
+  'memberships',
+  {
+    adminId: uuid('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    role: text('role', { enum: ADMIN_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.adminId, t.workspaceId] }),
+    index('memberships_workspace_idx').on(t.workspaceId),
+  ],
+);
+export type Membership = typeof memberships.$inferSelect;
+
+/**
+ * Single-use magic-link tokens. Only a SHA-256 of the token is kept: whoever reads this table
+ * cannot sign in with what they find.
+ */
+export const adminSignInTokens = pgTable(
+  'admin_sign_in_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    adminId: uuid('admin_id')
+      .notNull()
+      .references(() => admins.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('admin_sign_in_tokens_admin_idx').on(t.adminId)],
+);
+
+/**
+ * What admins did, per workspace (null: not about one workspace). `adminId` null means the
+ * CLI, which has no signed-in admin.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').references(() => workspaces.id),
+    adminId: uuid('admin_id').references(() => admins.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    target: text('target'),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    ip: text('ip'),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_workspace_created_idx').on(t.workspaceId, t.createdAt)],
+);
+export type AuditEntry = typeof auditLog.$inferSelect;

@@ -319,6 +319,25 @@ export function doubleOptInRequest(input: {
   ]);
 }
 
+/**
+ * The admin console's magic link. In English: the console is. It names no workspace (an admin
+ * may belong to several) and is sent from Dial's own address.
+ */
+export function adminSignInLink(input: { signInUrl: string; validMinutes: number }): RenderedMail {
+  return render({ name: 'Dial', settings: {} }, 'en', 'Your sign-in link for Dial', [
+    { kind: 'lead', text: 'Here is your link to sign in to the Dial admin console.' },
+    { kind: 'button', label: 'Sign in to Dial', url: input.signInUrl },
+    {
+      kind: 'p',
+      text: `The link works once, for ${input.validMinutes} minutes. Opening it shows a page with a Sign in button; nothing happens until you press it.`,
+    },
+    {
+      kind: 'small',
+      text: 'If you did not ask for this link, ignore this message: nobody can sign in without it.',
+    },
+  ]);
+}
+
 // --- rendering ---------------------------------------------------------------------------------
 
 type Block =

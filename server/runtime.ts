@@ -1,6 +1,7 @@
 import { runCommand } from '@/cli/commands';
 import { closeDb, db, dbKind } from '@/db/client';
 import { listWorkspaceIds } from '@/db/queries/outbox';
+import { registerAdminJobs } from '@/domain/admins';
 import { flushKeyUsage } from '@/domain/api-keys';
 import { writeCheckpoint } from '@/domain/chain';
 import { expirePendingConsents } from '@/domain/embed';
@@ -52,6 +53,7 @@ async function boot(options: { worker?: boolean }): Promise<Runtime> {
     }
   }
   registerMailJobs();
+  registerAdminJobs();
   registerWebhookJobs();
   if (options.worker ?? cfg.worker) {
     const worker: RunningWorker = startOutboxWorker();
