@@ -23,6 +23,9 @@ const nextConfig = {
       { source: '/p/:path*', headers: linkHeaders },
       { source: '/u/:path*', headers: linkHeaders },
       { source: '/w/:path*', headers: linkHeaders },
+      // The admin console: the sign-in link's token is in the URL, and no page may be framed
+      // (a framed "Sign in" button could be clicked for someone).
+      { source: '/admin/:path*', headers: linkHeaders },
       { source: '/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] },
     ];
   },

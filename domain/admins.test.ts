@@ -115,7 +115,8 @@ describe('the audit log', () => {
     const second = await createAdmin({ email, workspaceSlug: b.workspace.slug, role: 'viewer' });
     const signedIn = await signInWithToken({
       token: tokenOf(second.signInUrl),
-      ip: '198.51.100.4',
+      // An IPv4 client as a dual-stack socket reports it: kept as the IPv4 address people read.
+      ip: '::ffff:198.51.100.4',
     });
     expect(signedIn.ok).toBe(true);
     await recordSignOut({ adminId: second.adminId, ip: '198.51.100.4' });

@@ -15,7 +15,8 @@ import { insertAuditForMemberships } from '@/db/queries/audit';
 import { findJob, insertJobs } from '@/db/queries/outbox';
 import { ADMIN_ROLES, type AdminRole } from '@/db/schema';
 import { config } from '@/platform/config';
-import { AUDIT_ACTIONS, recordAudit } from './audit';
+import { signInRequestSchema } from './admin-validation';
+import { AUDIT_ACTIONS, auditAddress, recordAudit } from './audit';
 import { DomainError } from './errors';
 import { networkOf } from './link-request';
 import { sendMail } from './mail';
@@ -180,7 +181,7 @@ export async function signInWithToken(
         via: 'magic_link',
         ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 200) } : {}),
       },
-      ip: input.ip?.slice(0, 64) ?? null,
+      ip: auditAddress(input.ip),
     });
     return { ok: true, adminId: spent.adminId };
   });
@@ -196,7 +197,7 @@ export async function recordSignOut(
     adminId: input.adminId,
     action: AUDIT_ACTIONS.signOut,
     detail: {},
-    ip: input.ip?.slice(0, 64) ?? null,
+    ip: auditAddress(input.ip),
   });
 }
 
@@ -213,16 +214,6 @@ export const SIGN_IN_LINK_LIMITS = {
   ip: { limit: 10, windowMs: HOUR },
   address: { limit: 5, windowMs: HOUR },
 } as const;
-
-export const signInRequestSchema = z.object({
-  email: z
-    .string()
-    .trim()
-    .min(1, 'Enter your email address.')
-    .max(320)
-    .pipe(z.email({ message: 'Enter an email address like name@example.com.' })),
-});
-export type SignInRequest = z.infer<typeof signInRequestSchema>;
 
 export type SignInLinkAnswer =
   | { status: 'sent' }

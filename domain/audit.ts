@@ -32,9 +32,16 @@ export async function recordAudit(tx: DbOrTx, entry: AuditInput): Promise<void> 
       action: entry.action,
       target: entry.target ?? null,
       detail: entry.detail ?? {},
-      ip: entry.ip?.slice(0, 64) ?? null,
+      ip: auditAddress(entry.ip),
     },
   ]);
+}
+
+/** The client's address as people read it: an IPv4 address mapped into IPv6 shown as IPv4. */
+export function auditAddress(ip: string | null | undefined): string | null {
+  const bare = ip?.trim();
+  if (!bare) return null;
+  return bare.replace(/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i, '$1').slice(0, 64);
 }
 
 export type AuditLogEntry = {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, deriveKey, exportAuthEnvironment, loadConfig } from './config';
 
 describe('configuration', () => {
   it('defaults to the embedded database and a generated secret kept in the data dir', () => {
@@ -44,5 +44,31 @@ describe('configuration', () => {
       loadConfig({ DIAL_BASE_URL: 'https://prefs.example.com/', DIAL_DATA_DIR: 'memory://' })
         .baseUrl,
     ).toBe('https://prefs.example.com');
+  });
+  it("derives next-auth's secret from DIAL_SECRET, the same on every instance, and exports its origin", () => {
+    const env = { DATABASE_URL: 'postgres://x/y', DIAL_BASE_URL: 'https://prefs.example.com' };
+    const one = loadConfig({ ...env, DIAL_SECRET: 'a'.repeat(64) });
+    const two = loadConfig({ ...env, DIAL_SECRET: 'a'.repeat(64) });
+    const other = loadConfig({ ...env, DIAL_SECRET: 'b'.repeat(64) });
+    expect(one.authSecret).toBe(two.authSecret);
+    expect(one.authSecret).not.toBe(other.authSecret);
+    expect(one.authSecret).not.toContain(one.secret);
+    expect(one.authSecret).toBe(deriveKey('a'.repeat(64), 'dial-nextauth-secret-v1'));
+    expect(one.authSecret).toMatch(/^[\w-]{43}$/);
+
+    const saved = { url: process.env.NEXTAUTH_URL, secret: process.env.NEXTAUTH_SECRET };
+    try {
+      exportAuthEnvironment(one);
+      expect(process.env.NEXTAUTH_URL).toBe('https://prefs.example.com');
+      expect(process.env.NEXTAUTH_SECRET).toBe(one.authSecret);
+    } finally {
+      for (const [name, value] of [
+        ['NEXTAUTH_URL', saved.url],
+        ['NEXTAUTH_SECRET', saved.secret],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });

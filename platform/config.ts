@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -37,6 +37,11 @@ export type Config = {
   smtpUrl: string | undefined;
   devMailbox: boolean;
   secret: string;
+  /**
+   * next-auth's secret (it encrypts the admin session cookie): derived from the root secret with
+   * its own label, so every instance sharing DIAL_SECRET agrees and nothing else uses this key.
+   */
+  authSecret: string;
   worker: boolean;
   allowPrivateWebhooks: boolean;
   preferencesLinkDays: number;
@@ -100,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL,
     devMailbox: !e.SMTP_URL,
     secret,
+    authSecret: deriveKey(secret, 'dial-nextauth-secret-v1'),
     worker: e.DIAL_WORKER === 'on',
     allowPrivateWebhooks: e.DIAL_ALLOW_PRIVATE_WEBHOOKS === '1',
     preferencesLinkDays: e.DIAL_PREFERENCES_LINK_DAYS,
@@ -112,6 +118,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     fastPath: e.DIAL_FAST_PATH === 'on',
     production: e.NODE_ENV === 'production',
   };
+}
+
+/** A key for one purpose, derived from the root secret with HMAC-SHA256 and a label. */
+export function deriveKey(secret: string, label: string): string {
+  return createHmac('sha256', secret).update(label).digest('base64url');
+}
+
+/**
+ * next-auth 4 reads its origin from `process.env.NEXTAUTH_URL` when it handles a request (and
+ * falls back to http://localhost:3000 without it), and its secret from `NEXTAUTH_SECRET` where
+ * no options are passed. Both come from Dial's configuration: the origin is DIAL_BASE_URL, the
+ * secret is derived from DIAL_SECRET. Called before next-auth runs; harmless to repeat.
+ */
+export function exportAuthEnvironment(cfg: Config = config()): void {
+  process.env.NEXTAUTH_URL = cfg.baseUrl;
+  process.env.NEXTAUTH_SECRET = cfg.authSecret;
 }
 
 /** The embedded default keeps its root secret beside its data, created once with mode 0600. */
