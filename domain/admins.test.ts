@@ -74,6 +74,20 @@ describe('sign-in tokens', () => {
     expect((await signInWithToken({ token }, justBefore)).ok).toBe(true);
   });
 
+  it('are dropped a day after they expired, when the admin gets a new one', async () => {
+    const { workspace } = await makeWorkspace('signin-drop');
+    const email = newEmail();
+    const create = (now: Date) =>
+      createAdmin({ email, workspaceSlug: workspace.slug, role: 'viewer', now });
+    const old = await create(new Date(Date.now() - 3 * 86_400_000));
+    expect(await signInTokenState(tokenOf(old.signInUrl))).toBe('expired');
+    const recent = await create(new Date(Date.now() - 20 * MINUTE));
+    expect(await signInTokenState(tokenOf(old.signInUrl))).toBe('invalid');
+    await create(new Date());
+    // Expired minutes ago: still answers "expired" rather than "does not work".
+    expect(await signInTokenState(tokenOf(recent.signInUrl))).toBe('expired');
+  });
+
   it('refuse a tampered, truncated or made-up token, and store only a hash', async () => {
     const { workspace } = await makeWorkspace('signin-tamper');
     const created = await createAdmin({

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type Db, type DbOrTx, db as getDb } from '@/db/client';
 import {
+  deleteExpiredSignInTokens,
   findAdminByEmail,
   findAdminById,
   findSignInToken,
@@ -59,6 +60,8 @@ export async function issueSignInToken(
   now = new Date(),
 ): Promise<string> {
   const token = `dsi_${randomBytes(32).toString('base64url')}`;
+  // Expired a day ago or more: kept that long so a late click still hears "expired", then dropped.
+  await deleteExpiredSignInTokens(database, adminId, new Date(now.getTime() - 86_400_000));
   await insertSignInToken(database, {
     tokenHash: signInTokenHash(token),
     adminId,

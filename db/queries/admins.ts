@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { type AdminRole, adminSignInTokens, admins, memberships, workspaces } from '../schema';
 
@@ -142,9 +142,9 @@ export async function findSignInToken(database: DbOrTx, tokenHash: string) {
   return row;
 }
 
-/** Tokens past their time are useless: removed now and then, a day after they expired. */
-export function deleteStaleSignInTokens(database: DbOrTx, before: Date) {
+/** An admin's tokens that expired before `before`: useless, so not kept. */
+export function deleteExpiredSignInTokens(database: DbOrTx, adminId: string, before: Date) {
   return database
     .delete(adminSignInTokens)
-    .where(sql`${adminSignInTokens.expiresAt} < ${before.toISOString()}::timestamptz`);
+    .where(and(eq(adminSignInTokens.adminId, adminId), lt(adminSignInTokens.expiresAt, before)));
 }
