@@ -126,6 +126,20 @@ test.describe('the admin console sign-in', () => {
     await expect(page.getByText('You are signed out.')).toBeVisible();
     await page.goto(`/admin/${shop.slug}`);
     await expect(page).toHaveURL(/\/admin\/sign-in$/);
+
+    // Back in with a fresh link from the CLI: the log has the sign-out, and the new link.
+    await page.goto(confirmPath(await createAdmin(dial.cli, email, shop.slug)));
+    await admin.signInButton().click();
+    await expect(page).toHaveURL(new RegExp(`/admin/${shop.slug}$`));
+    await expect(admin.auditRows()).toHaveCount(5);
+    const actions = await admin.auditRows().locator('td:nth-child(3)').allTextContents();
+    expect(actions.map((a) => a.replace(/from .*$/, '').trim())).toEqual([
+      'Signed in with a sign-in link',
+      `Gave ${email} a new sign-in link (still owner)`,
+      'Signed out',
+      'Signed in with a sign-in link',
+      `Added ${email} as owner`,
+    ]);
   });
 
   test('a link asked for by email arrives in the dev mailbox and signs in; strangers get the same answer', async ({

@@ -17,7 +17,12 @@ export function ConfirmSignIn({ token }: { token: string }) {
 
   const confirm = () =>
     startTransition(async () => {
-      const result = await signIn(SIGN_IN_PROVIDER, { token, redirect: false }).catch(() => null);
+      const result = await signIn(SIGN_IN_PROVIDER, {
+        token,
+        redirect: false,
+        // Not this page's URL (signIn's default): it carries the token.
+        callbackUrl: '/admin',
+      }).catch(() => null);
       if (result?.ok && !result.error) {
         // A full load, so every server component reads the new session cookie.
         window.location.assign('/admin');
