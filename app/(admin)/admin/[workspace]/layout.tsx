@@ -81,6 +81,14 @@ export default async function WorkspaceLayout({
                 Categories
               </Link>
             </li>
+            <li>
+              <Link
+                href={`/admin/${access.workspace.slug}/consent-texts`}
+                className={`${navLink} ${textLink}`}
+              >
+                Consent texts
+              </Link>
+            </li>
           </ul>
         </nav>
       </header>
