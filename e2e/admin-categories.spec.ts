@@ -151,16 +151,16 @@ test('an editor creates, reorders, edits and archives categories; a viewer only 
     .getByRole('link', { name: 'Audit log' })
     .click();
   await expect(admin.heading()).toHaveText('Audit log');
-  await expect(admin.auditRows().first()).toContainText('category.archive: weekly-digest');
+  await expect(admin.auditRows().first()).toContainText('Archived the category weekly-digest');
   const actions = (await admin.auditRows().locator('td:nth-child(3)').allTextContents()).map((a) =>
     a.replace(/from .*$/, '').trim(),
   );
   expect(actions.slice(0, 5)).toEqual([
-    'category.archive: weekly-digest',
-    'category.update: weekly-digest',
-    'category.move: order-updates',
-    'category.create: order-updates',
-    'category.create: weekly-digest',
+    'Archived the category weekly-digest',
+    'Edited the category weekly-digest',
+    'Moved the category order-updates up',
+    'Created the category order-updates',
+    'Created the category weekly-digest',
   ]);
 
   // A viewer sees the same list and nothing that changes it; the edit page is not theirs.

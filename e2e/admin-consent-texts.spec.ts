@@ -130,8 +130,8 @@ test('an editor writes a consent text and a new version; both stay readable; a v
     .getByRole('navigation', { name: 'Workspace' })
     .getByRole('link', { name: 'Audit log' })
     .click();
-  await expect(admin.auditRows().first()).toContainText('consent_text.version: marketing-consent');
-  await expect(admin.auditRows().nth(1)).toContainText('consent_text.create: marketing-consent');
+  await expect(admin.auditRows().first()).toContainText('Wrote the consent text marketing-consent');
+  await expect(admin.auditRows().nth(1)).toContainText('Created the consent text marketing-consent');
 
   // A viewer reads every version and has no way to write one; the form is not theirs.
   const viewerContext = await browser.newContext({ baseURL: dial.baseURL });

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { ADMIN_ROLES } from '@/db/schema';
 import { type AuditLogEntry, auditLogPage } from '@/domain/audit';
 import { pageAccess } from '../access';
+import { describeAction } from '../audit-wording';
 import { Notice, textLink } from '../ui';
 
 export const dynamic = 'force-dynamic';
@@ -143,21 +144,3 @@ function who(entry: AuditLogEntry): string {
 }
 
 /** Each action in words. Text that came from people (an address) is rendered as text by React. */
-function describeAction(entry: AuditLogEntry): string {
-  const role = typeof entry.detail.role === 'string' ? entry.detail.role : undefined;
-  const previous =
-    typeof entry.detail.previousRole === 'string' ? entry.detail.previousRole : undefined;
-  switch (entry.action) {
-    case 'admin.sign_in':
-      return 'Signed in with a sign-in link';
-    case 'admin.sign_out':
-      return 'Signed out';
-    case 'admin.create':
-      if (previous && previous !== role)
-        return `Changed ${entry.target}'s role from ${previous} to ${role}`;
-      if (previous) return `Gave ${entry.target} a new sign-in link (still ${role})`;
-      return `Added ${entry.target} as ${role}`;
-    default:
-      return entry.target ? `${entry.action}: ${entry.target}` : entry.action;
-  }
-}
