@@ -131,7 +131,9 @@ test('an editor writes a consent text and a new version; both stay readable; a v
     .getByRole('link', { name: 'Audit log' })
     .click();
   await expect(admin.auditRows().first()).toContainText('Wrote the consent text marketing-consent');
-  await expect(admin.auditRows().nth(1)).toContainText('Created the consent text marketing-consent');
+  await expect(admin.auditRows().nth(1)).toContainText(
+    'Created the consent text marketing-consent',
+  );
 
   // A viewer reads every version and has no way to write one; the form is not theirs.
   const viewerContext = await browser.newContext({ baseURL: dial.baseURL });
