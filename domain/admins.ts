@@ -23,7 +23,7 @@ import { networkOf } from './link-request';
 import { sendMail } from './mail';
 import { adminSignInLink } from './mail-templates';
 import { type Job, PermanentJobError, registerJobHandler } from './outbox';
-import { hit } from './rate-limit';
+import { overLimit } from './rate-limit';
 import { emailSchema } from './subscribers';
 import { requireWorkspace } from './workspaces';
 
@@ -243,8 +243,10 @@ export async function requestSignInLink(
   const now = (input.now ?? new Date()).getTime();
   const ip = input.ip?.trim();
   const refused =
-    (ip ? limited(`admin-sign-in:ip:${networkOf(ip)}`, SIGN_IN_LINK_LIMITS.ip, now) : undefined) ??
-    limited(
+    (ip
+      ? overLimit(`admin-sign-in:ip:${networkOf(ip)}`, SIGN_IN_LINK_LIMITS.ip, now)
+      : undefined) ??
+    overLimit(
       `admin-sign-in:address:${createHash('sha256').update(email).digest('base64url')}`,
       SIGN_IN_LINK_LIMITS.address,
       now,
@@ -262,17 +264,6 @@ export async function requestSignInLink(
     await findJob(dbh, randomUUID());
   }
   return { status: 'sent' };
-}
-
-function limited(
-  key: string,
-  rule: { limit: number; windowMs: number },
-  now: number,
-): SignInLinkAnswer | undefined {
-  const answer = hit(key, rule.limit, rule.windowMs, now);
-  return answer.allowed
-    ? undefined
-    : { status: 'rate_limited', retryAfterSeconds: answer.retryAfterSeconds };
 }
 
 /** The outbox job: a fresh token, and the mail with its link. */

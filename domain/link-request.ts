@@ -6,7 +6,7 @@ import { findSubscribersByKeys } from '@/db/queries/subscribers';
 import { DomainError } from './errors';
 import { toLocale } from './i18n';
 import { type PreferencesLinkPayload, preferencesLinkJob } from './mail-jobs';
-import { hit } from './rate-limit';
+import { overLimit } from './rate-limit';
 import { emailSchema } from './subscribers';
 import { requireWorkspace } from './workspaces';
 
@@ -65,7 +65,7 @@ export async function requestPreferencesLink(
 
   const ip = input.ip?.trim();
   if (ip) {
-    const refused = limited(`link-request:ip:${networkOf(ip)}`, limits.ip, now);
+    const refused = overLimit(`link-request:ip:${networkOf(ip)}`, limits.ip, now);
     if (refused) return refused;
   }
   const dbh = database ?? (await getDb());
@@ -74,9 +74,9 @@ export async function requestPreferencesLink(
   // day: a request the hourly limit refuses does not use up the day.
   const address = createHash('sha256').update(email).digest('base64url');
   const refused =
-    limited(`link-request:address-hour:${address}`, limits.addressHour, now) ??
-    limited(`link-request:address-day:${address}`, limits.addressDay, now) ??
-    limited(`link-request:workspace:${workspace.id}`, limits.workspace, now);
+    overLimit(`link-request:address-hour:${address}`, limits.addressHour, now) ??
+    overLimit(`link-request:address-day:${address}`, limits.addressDay, now) ??
+    overLimit(`link-request:workspace:${workspace.id}`, limits.workspace, now);
   if (refused) return refused;
 
   const subscriber = (await findSubscribersByKeys(dbh, workspace.id, { email })).find(
@@ -96,17 +96,6 @@ export async function requestPreferencesLink(
     await findJob(dbh, randomUUID());
   }
   return { status: 'sent' };
-}
-
-function limited(
-  key: string,
-  rule: { limit: number; windowMs: number },
-  now: number,
-): LinkRequestAnswer | undefined {
-  const answer = hit(key, rule.limit, rule.windowMs, now);
-  return answer.allowed
-    ? undefined
-    : { status: 'rate_limited', retryAfterSeconds: answer.retryAfterSeconds };
 }
 
 /**

@@ -134,3 +134,20 @@ export function takeToken(
 export function resetTokenBuckets(): void {
   (globalThis as BucketHolder)[BUCKETS]?.clear();
 }
+
+export type OverLimit = { status: 'rate_limited'; retryAfterSeconds: number };
+
+/**
+ * `hit` for a request a rule limits: undefined when it may go, else the answer it gets. Chain
+ * several rules with `??`: the first one over its limit answers.
+ */
+export function overLimit(
+  key: string,
+  rule: { limit: number; windowMs: number },
+  now: number,
+): OverLimit | undefined {
+  const answer = hit(key, rule.limit, rule.windowMs, now);
+  return answer.allowed
+    ? undefined
+    : { status: 'rate_limited', retryAfterSeconds: answer.retryAfterSeconds };
+}
