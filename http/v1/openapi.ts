@@ -603,7 +603,7 @@ function webhookComponentSchemas() {
         secret: {
           type: 'string',
           description: 'The signing secret (`whsec_` + base64), shown only in this answer',
-          examples: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+          examples: ['whsec_ZXhhbXBsZS1vbmx5LW5vdC1hLXJlYWwtc2VjcmV0'],
         },
       },
     },
