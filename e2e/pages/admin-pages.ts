@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import type { DialFixture } from '../fixtures';
 
 /** The admin console's sign-in pages and a workspace's home, as a person sees them. */
 export class AdminPages {
@@ -62,3 +64,41 @@ export function confirmPath(url: string): string {
   const u = new URL(url);
   return `${u.pathname}${u.search}`;
 }
+
+/**
+ * A new workspace of its own for one test, and a way to sign people into it: each call makes an
+ * admin with `role` through the CLI, opens the printed link and presses "Sign in", leaving the
+ * page on the workspace's home.
+ */
+export async function adminWorkspace(
+  dial: DialFixture,
+  prefix: string,
+): Promise<{
+  slug: string;
+  signIn: (page: Page, role: AdminRole, email?: string) => Promise<string>;
+}> {
+  const slug = `${prefix}-${randomUUID().slice(0, 6)}`;
+  const created = await dial.cli(['workspace', 'create', '--slug', slug, '--name', `Shop ${slug}`]);
+  if (created.code !== 0) throw new Error(`workspace create failed: ${created.stderr}`);
+  const signIn = async (page: Page, role: AdminRole, email?: string) => {
+    const address = email ?? `${role}-${randomUUID().slice(0, 8)}@example.com`;
+    const made = await dial.cli([
+      'admin',
+      'create',
+      '--email',
+      address,
+      '--workspace',
+      slug,
+      '--role',
+      role,
+    ]);
+    if (made.code !== 0) throw new Error(`admin create failed: ${made.stderr}`);
+    await page.goto(confirmPath(made.stdout.trim()));
+    await new AdminPages(page).signInButton().click();
+    await page.waitForURL(new RegExp(`/admin/${slug}$`));
+    return address;
+  };
+  return { slug, signIn };
+}
+
+type AdminRole = 'owner' | 'editor' | 'viewer';

@@ -1,7 +1,23 @@
-import type { AuditLogEntry } from '@/domain/audit';
+import { accessWords } from './audit-words/access';
+import { formsWords } from './audit-words/forms';
+import { importsWords } from './audit-words/imports';
+import { settingsWords } from './audit-words/settings';
+import { subscribersWords } from './audit-words/subscribers';
+import type { AuditWords, WordedEntry } from './audit-words/types';
+
+/** Every area's sentences, one table (each area words its own actions in ./audit-words). */
+export const AREA_WORDS: AuditWords = {
+  ...settingsWords,
+  ...formsWords,
+  ...subscribersWords,
+  ...importsWords,
+  ...accessWords,
+};
 
 /** One audit entry as a sentence for the log page. Unknown actions show as they are stored. */
-export function describeAction(entry: Pick<AuditLogEntry, 'action' | 'target' | 'detail'>): string {
+export function describeAction(entry: WordedEntry): string {
+  const worded = AREA_WORDS[entry.action];
+  if (worded) return worded(entry);
   const text = (key: string) =>
     typeof entry.detail[key] === 'string' ? (entry.detail[key] as string) : undefined;
   const role = text('role');

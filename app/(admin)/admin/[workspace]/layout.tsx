@@ -5,6 +5,7 @@ import { adminWorkspaces } from '@/domain/admins';
 import { pageAccess } from '../access';
 import { SignOutButton } from '../sign-out-button';
 import { textLink } from '../ui';
+import { WorkspaceNav } from './workspace-nav';
 
 /**
  * The frame of a workspace's console: which workspace (and a way to the admin's others), who is
@@ -66,31 +67,7 @@ export default async function WorkspaceLayout({
             <SignOutButton className="min-h-11 rounded-lg border border-slate-300 bg-white px-3 font-semibold hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:border-slate-700 dark:bg-slate-950 dark:hover:bg-slate-800" />
           </div>
         </div>
-        <nav aria-label="Workspace" className="mx-auto max-w-5xl px-4 pb-2 sm:px-6">
-          <ul className="flex flex-wrap gap-x-4 text-sm">
-            <li>
-              <Link href={`/admin/${access.workspace.slug}`} className={`${navLink} ${textLink}`}>
-                Audit log
-              </Link>
-            </li>
-            <li>
-              <Link
-                href={`/admin/${access.workspace.slug}/categories`}
-                className={`${navLink} ${textLink}`}
-              >
-                Categories
-              </Link>
-            </li>
-            <li>
-              <Link
-                href={`/admin/${access.workspace.slug}/consent-texts`}
-                className={`${navLink} ${textLink}`}
-              >
-                Consent texts
-              </Link>
-            </li>
-          </ul>
-        </nav>
+        <WorkspaceNav slug={access.workspace.slug} />
       </header>
       <main className="mx-auto flex w-full max-w-5xl flex-1 flex-col gap-6 px-4 py-6 sm:px-6">
         {children}
@@ -98,5 +75,3 @@ export default async function WorkspaceLayout({
     </div>
   );
 }
-
-const navLink = 'inline-flex min-h-11 items-center';
