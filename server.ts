@@ -6,7 +6,7 @@ import { buildLinks } from '@/domain/links';
 import { DEMO_EMAIL, DEMO_SLUG } from '@/domain/seed';
 import { findSubscriber } from '@/domain/subscribers';
 import { requireWorkspace } from '@/domain/workspaces';
-import { ConfigError, config } from '@/platform/config';
+import { ConfigError, config, exportNextEnvironment } from '@/platform/config';
 import { DataDirLockedError } from '@/platform/lock';
 import { serveFast } from '@/server/fast-path';
 import { startRuntime, stopRuntime } from '@/server/runtime';
@@ -27,6 +27,7 @@ async function main() {
     );
     process.exit(1);
   }
+  exportNextEnvironment(cfg);
   const runtime = await startRuntime();
   const app = next({ dev, dir: process.cwd(), port: cfg.port });
   const handle = app.getRequestHandler();

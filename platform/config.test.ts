@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, deriveKey, exportAuthEnvironment, loadConfig } from './config';
+import { ConfigError, deriveKey, exportNextEnvironment, loadConfig } from './config';
 
 describe('configuration', () => {
   it('defaults to the embedded database and a generated secret kept in the data dir', () => {
@@ -55,16 +55,26 @@ describe('configuration', () => {
     expect(one.authSecret).not.toContain(one.secret);
     expect(one.authSecret).toBe(deriveKey('a'.repeat(64), 'dial-nextauth-secret-v1'));
     expect(one.authSecret).toMatch(/^[\w-]{43}$/);
+    expect(one.actionsKey).toBe(two.actionsKey);
+    expect(one.actionsKey).not.toBe(other.actionsKey);
+    expect(one.actionsKey).not.toBe(one.authSecret);
+    expect(Buffer.from(one.actionsKey, 'base64')).toHaveLength(32);
 
-    const saved = { url: process.env.NEXTAUTH_URL, secret: process.env.NEXTAUTH_SECRET };
+    const saved = {
+      url: process.env.NEXTAUTH_URL,
+      secret: process.env.NEXTAUTH_SECRET,
+      actions: process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY,
+    };
     try {
-      exportAuthEnvironment(one);
+      exportNextEnvironment(one);
       expect(process.env.NEXTAUTH_URL).toBe('https://prefs.example.com');
       expect(process.env.NEXTAUTH_SECRET).toBe(one.authSecret);
+      expect(process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY).toBe(one.actionsKey);
     } finally {
       for (const [name, value] of [
         ['NEXTAUTH_URL', saved.url],
         ['NEXTAUTH_SECRET', saved.secret],
+        ['NEXT_SERVER_ACTIONS_ENCRYPTION_KEY', saved.actions],
       ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;

@@ -42,6 +42,8 @@ export type Config = {
    * its own label, so every instance sharing DIAL_SECRET agrees and nothing else uses this key.
    */
   authSecret: string;
+  /** Next's server actions key (32 bytes, base64), derived the same way with its own label. */
+  actionsKey: string;
   worker: boolean;
   allowPrivateWebhooks: boolean;
   preferencesLinkDays: number;
@@ -106,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     devMailbox: !e.SMTP_URL,
     secret,
     authSecret: deriveKey(secret, 'dial-nextauth-secret-v1'),
+    // AES-256 for Next's server action closures, base64 as Next reads it: every instance agrees.
+    actionsKey: createHmac('sha256', secret).update('dial-server-actions-key-v1').digest('base64'),
     worker: e.DIAL_WORKER === 'on',
     allowPrivateWebhooks: e.DIAL_ALLOW_PRIVATE_WEBHOOKS === '1',
     preferencesLinkDays: e.DIAL_PREFERENCES_LINK_DAYS,
@@ -128,12 +132,16 @@ export function deriveKey(secret: string, label: string): string {
 /**
  * next-auth 4 reads its origin from `process.env.NEXTAUTH_URL` when it handles a request (and
  * falls back to http://localhost:3000 without it), and its secret from `NEXTAUTH_SECRET` where
- * no options are passed. Both come from Dial's configuration: the origin is DIAL_BASE_URL, the
- * secret is derived from DIAL_SECRET. Called before next-auth runs; harmless to repeat.
+ * no options are passed; Next encrypts server action closures with
+ * `NEXT_SERVER_ACTIONS_ENCRYPTION_KEY` when it is set (else with a key made at each build). All
+ * come from Dial's configuration: the origin is DIAL_BASE_URL, the secrets are derived from
+ * DIAL_SECRET, so every instance behind a load balancer agrees. Called before Next handles a
+ * request (server.ts) and again before next-auth runs; harmless to repeat.
  */
-export function exportAuthEnvironment(cfg: Config = config()): void {
+export function exportNextEnvironment(cfg: Config = config()): void {
   process.env.NEXTAUTH_URL = cfg.baseUrl;
   process.env.NEXTAUTH_SECRET = cfg.authSecret;
+  process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY = cfg.actionsKey;
 }
 
 /** The embedded default keeps its root secret beside its data, created once with mode 0600. */

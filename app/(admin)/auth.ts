@@ -4,7 +4,7 @@ import { getServerSession } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { AdminSession } from '@/domain/admin-guard';
 import { recordSignOut, signInWithToken } from '@/domain/admins';
-import { config, exportAuthEnvironment } from '@/platform/config';
+import { config, exportNextEnvironment } from '@/platform/config';
 import { SIGN_IN_PROVIDER } from './sign-in-provider';
 
 /**
@@ -22,7 +22,7 @@ export function authOptions(): NextAuthOptions {
   if (options) return options;
   const cfg = config();
   // next-auth reads its origin (and, where no options reach it, the secret) from process.env.
-  exportAuthEnvironment(cfg);
+  exportNextEnvironment(cfg);
   options = {
     secret: cfg.authSecret,
     session: { strategy: 'jwt', maxAge: SESSION_HOURS * 3600 },
