@@ -64,7 +64,18 @@ export type WorkspaceSettings = {
   };
   /** Bounce and complaint webhooks per mail service (domain/mail-events.ts); unset: refused. */
   mailEvents?: MailEventSettings;
+  /**
+   * The workspace's own wording of Dial's mails (domain/mail-templates.ts), per mail and locale;
+   * a mail or locale without one uses Dial's default text.
+   */
+  mailTexts?: Partial<Record<MailTextKind, Partial<Record<string, MailText>>>>;
 };
+
+/** Dial's mails to subscribers whose wording a workspace may replace. */
+export const MAIL_TEXT_KINDS = ['optOutConfirmation', 'preferencesLink', 'doubleOptIn'] as const;
+export type MailTextKind = (typeof MAIL_TEXT_KINDS)[number];
+/** A subject line and a plain-text body (paragraphs apart by blank lines) with {{placeholders}}. */
+export type MailText = { subject: string; body: string };
 
 export type MailEventSettings = {
   /** The SNS topic SES publishes this workspace's bounces and complaints to. */
