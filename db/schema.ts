@@ -664,3 +664,38 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_workspace_created_idx').on(t.workspaceId, t.createdAt)],
 );
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+// --- analytics ------------------------------------------------------------------------------
+
+export const LINK_VISIT_PAGES = ['unsubscribe', 'less', 'preferences'] as const;
+export type LinkVisitPage = (typeof LINK_VISIT_PAGES)[number];
+
+/**
+ * Each GET of a subscriber's link that rendered its page: what the analytics' save rate and
+ * scanner counts are built from (domain/link-visits.ts). Not consent and not in the ledger; free
+ * of direct personal data (no address, IP or user agent: only whether the agent looked like a
+ * known link scanner). Written best-effort, never in the way of the page.
+ */
+export const linkVisits = pgTable(
+  'link_visits',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull(),
+    subscriberId: uuid('subscriber_id').notNull(),
+    page: text('page').$type<LinkVisitPage>().notNull(),
+    /** The link's category and channel, as its token names them (null: every one). */
+    categoryId: uuid('category_id'),
+    channel: text('channel').$type<Channel>(),
+    /** When the link was made (the token's issue time): senders make links as they send. */
+    linkIssuedAt: timestamp('link_issued_at', { withTimezone: true, precision: 3 }),
+    /** The user agent matched a known security scanner's pattern. */
+    scannerAgent: boolean('scanner_agent').notNull().default(false),
+    visitedAt: timestamp('visited_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [
+    index('link_visits_workspace_idx').on(t.workspaceId, t.visitedAt),
+    index('link_visits_subscriber_idx').on(t.subscriberId),
+  ],
+);
+export type LinkVisit = typeof linkVisits.$inferSelect;
+export type NewLinkVisit = typeof linkVisits.$inferInsert;
