@@ -699,3 +699,77 @@ export const linkVisits = pgTable(
 );
 export type LinkVisit = typeof linkVisits.$inferSelect;
 export type NewLinkVisit = typeof linkVisits.$inferInsert;
+
+// --- imports ----------------------------------------------------------------------------------
+
+export const IMPORT_STATUSES = [
+  'uploading',
+  'uploaded',
+  'queued',
+  'running',
+  'done',
+  'failed',
+] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** Which column (0-based) of the file holds what; consent columns are one per category x channel. */
+export type ImportColumnMapping = {
+  email: number | null;
+  phone: number | null;
+  externalId: number | null;
+  locale: number | null;
+  consents: { column: number; category: string; channel: Channel }[];
+};
+
+/**
+ * A CSV import (domain/imports.ts): uploaded into `import_rows`, mapped and previewed, then
+ * applied by an outbox job in batches. `done_rows` is the resume point: every row up to it was
+ * applied (or reported) in a committed batch, so a retried job starts after it.
+ */
+export const imports = pgTable(
+  'imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    createdBy: uuid('created_by').references(() => admins.id, { onDelete: 'set null' }),
+    fileName: text('file_name').notNull(),
+    status: text('status', { enum: IMPORT_STATUSES }).notNull().default('uploading'),
+    header: jsonb('header').$type<string[]>().notNull().default([]),
+    mapping: jsonb('mapping').$type<ImportColumnMapping>(),
+    preview: jsonb('preview').$type<Record<string, unknown>>(),
+    totalRows: integer('total_rows').notNull().default(0),
+    doneRows: integer('done_rows').notNull().default(0),
+    createdCount: integer('created_count').notNull().default(0),
+    updatedCount: integer('updated_count').notNull().default(0),
+    unchangedCount: integer('unchanged_count').notNull().default(0),
+    skippedCount: integer('skipped_count').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('imports_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+export type Import = typeof imports.$inferSelect;
+
+/**
+ * An uploaded file's rows, as read (personal data: only the problem rows are kept once the import
+ * is done, for its error report). `outcome` and `reason` are set when the row is applied.
+ */
+export const importRows = pgTable(
+  'import_rows',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    cells: jsonb('cells').$type<string[]>().notNull(),
+    malformed: text('malformed'),
+    outcome: text('outcome', { enum: ['created', 'updated', 'unchanged', 'skipped', 'error'] }),
+    reason: text('reason'),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.row] })],
+);
