@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Db, db as getDb } from '@/db/client';
+import { type Db, type DbOrTx, db as getDb } from '@/db/client';
 import { findApiKeyByHash, insertApiKey, revokeApiKey, touchApiKeys } from '@/db/queries/api-keys';
 
 /** `write` includes the others; `check` may only ask; `read` may only read. */
@@ -28,9 +28,19 @@ export async function createApiKey(
   input: { workspaceId: string; name?: string; scope?: ApiScope },
   database?: Db,
 ): Promise<{ key: string; id: string; scope: ApiScope }> {
-  const dbh = database ?? (await getDb());
+  return issueApiKey(database ?? (await getDb()), input);
+}
+
+/**
+ * `createApiKey` inside a transaction the caller holds (the admin console writes the key and its
+ * audit entry together). The full key is in the answer only; the row keeps its hash and prefix.
+ */
+export async function issueApiKey(
+  database: DbOrTx,
+  input: { workspaceId: string; name?: string; scope?: ApiScope },
+): Promise<{ key: string; id: string; scope: ApiScope; prefix: string; name: string }> {
   const key = `${PREFIX}${randomBytes(24).toString('base64url')}`;
-  const row = await insertApiKey(dbh, {
+  const row = await insertApiKey(database, {
     workspaceId: input.workspaceId,
     name: input.name ?? 'API key',
     prefix: key.slice(0, PREFIX.length + 6),
@@ -38,7 +48,7 @@ export async function createApiKey(
     scope: input.scope ?? 'write',
   });
   if (!row) throw new Error('API key was not stored');
-  return { key, id: row.id, scope: row.scope };
+  return { key, id: row.id, scope: row.scope, prefix: row.prefix, name: row.name };
 }
 
 /**
