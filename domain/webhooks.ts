@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { type Db, db as getDb } from '@/db/client';
+import { type Db, type DbOrTx, db as getDb, type Tx } from '@/db/client';
 import {
   advanceDelivery,
   changeEvents,
@@ -9,6 +9,7 @@ import {
   countEndpoints,
   deleteEndpoint,
   disableEndpoint,
+  enableEndpoint,
   endpointsFor,
   failingSince,
   findEndpoint,
@@ -19,7 +20,11 @@ import {
   insertEndpoint,
   listAttempts,
   listEndpoints,
+  listRecentDeliveries,
   loadDelivery,
+  lockDelivery,
+  makeDeliveryJobsDue,
+  reopenDelivery,
   skipDelivery,
 } from '@/db/queries/webhooks';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '@/db/schema';
@@ -118,17 +123,35 @@ export async function createWebhookEndpoint(
   options: WebhookOptions = {},
   database?: Db,
 ): Promise<{ id: string; secret: string }> {
+  await checkEndpointUrl(input.url, options);
+  return insertWebhookEndpoint(database ?? (await getDb()), input);
+}
+
+/**
+ * The URL rules of an endpoint (scheme, no credentials, and the SSRF rule of platform/ssrf.ts),
+ * as a validation error on `url`. Run before any transaction: it may ask the DNS.
+ */
+export async function checkEndpointUrl(url: string, options: WebhookOptions = {}): Promise<void> {
   const { allowPrivate } = settings(options);
   try {
-    await checkWebhookUrl(input.url, { allowPrivate });
+    await checkWebhookUrl(url, { allowPrivate });
   } catch (error) {
     if (!(error instanceof TargetRefusedError)) throw error;
     throw new DomainError('validation', error.message, {
       errors: [{ path: 'url', message: error.message }],
     });
   }
-  const dbh = database ?? (await getDb());
-  if ((await countEndpoints(dbh, input.workspaceId)) >= MAX_ENDPOINTS_PER_WORKSPACE) {
+}
+
+/**
+ * Stores an endpoint whose URL `checkEndpointUrl` accepted, in the caller's transaction if it
+ * holds one; answers its secret, the only time it is shown (only a sealed copy is stored).
+ */
+export async function insertWebhookEndpoint(
+  database: DbOrTx,
+  input: { workspaceId: string; url: string; events?: WebhookEvent[] },
+): Promise<{ id: string; secret: string; events: WebhookEvent[] }> {
+  if ((await countEndpoints(database, input.workspaceId)) >= MAX_ENDPOINTS_PER_WORKSPACE) {
     throw new DomainError(
       'validation',
       `A workspace may have at most ${MAX_ENDPOINTS_PER_WORKSPACE} webhook endpoints; delete one first.`,
@@ -137,14 +160,14 @@ export async function createWebhookEndpoint(
   // Without a filter, every event type there is today; a type added later is opted into.
   const events = WEBHOOK_EVENTS.filter((e) => (input.events ?? WEBHOOK_EVENTS).includes(e));
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const row = await insertEndpoint(dbh, {
+  const row = await insertEndpoint(database, {
     workspaceId: input.workspaceId,
     url: input.url,
     events,
     secret: sealSecret(secret),
   });
   if (!row) throw new Error('webhook endpoint was not stored');
-  return { id: row.id, secret };
+  return { id: row.id, secret, events };
 }
 
 export async function listWebhookEndpoints(
@@ -473,6 +496,128 @@ function formatSpan(ms: number): string {
   if (ms >= 3_600_000) return `${Math.round(ms / 3_600_000)} hours`;
   if (ms >= 60_000) return `${Math.round(ms / 60_000)} minutes`;
   return `${Math.round(ms / 1000)} seconds`;
+}
+
+// --- The admin console ---------------------------------------------------------------------------
+
+export type RecentDelivery = {
+  id: string;
+  endpointId: string;
+  eventType: WebhookEvent;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+  lastAttempt: {
+    at: Date;
+    ok: boolean;
+    statusCode: number | null;
+    error: string | null;
+    excerpt: string | null;
+  } | null;
+  /** While pending: when the next attempt is due (null when none is waiting, e.g. under way). */
+  nextAttemptAt: Date | null;
+};
+
+const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+
+/** Each endpoint's newest deliveries, with their last attempt and next attempt time. */
+export async function recentWebhookDeliveries(
+  input: { workspaceId: string; perEndpoint: number },
+  database?: DbOrTx,
+): Promise<RecentDelivery[]> {
+  const rows = await listRecentDeliveries(database ?? (await getDb()), input);
+  return rows.map((r) => ({
+    id: r.id,
+    endpointId: r.endpoint_id,
+    eventType: r.event_type,
+    status: r.status,
+    attempts: Number(r.attempts),
+    createdAt: asDate(r.created_at),
+    finishedAt: r.finished_at === null ? null : asDate(r.finished_at),
+    lastAttempt:
+      r.last_attempted_at === null
+        ? null
+        : {
+            at: asDate(r.last_attempted_at),
+            ok: r.last_ok === true,
+            statusCode: r.last_status_code,
+            error: r.last_error,
+            excerpt: r.last_excerpt,
+          },
+    nextAttemptAt: r.next_attempt_at === null ? null : asDate(r.next_attempt_at),
+  }));
+}
+
+export type RetryOutcome =
+  /** A failed or skipped delivery gets one more attempt, due now. */
+  | 'reopened'
+  /** A pending delivery's waiting attempt is now due. */
+  | 'due'
+  /** Its attempt is due or under way already: nothing to do. */
+  | 'unchanged';
+
+/**
+ * "Retry now" for one delivery, inside the caller's transaction. A failed (retries used up) or
+ * skipped delivery goes back to pending with a job for its next attempt, due now; a pending one
+ * has its waiting job moved to now. Repeating it changes nothing more: the delivery row is
+ * locked, a reopened delivery is pending, and a due job stays the only job. The attempt itself
+ * is the worker's, as any other (at most once per attempt number, see `attemptDelivery`).
+ */
+export async function retryWebhookDelivery(
+  tx: Tx,
+  input: { workspaceId: string; deliveryId: string; now?: Date },
+): Promise<{
+  outcome: RetryOutcome;
+  delivery: { id: string; eventType: WebhookEvent; url: string };
+}> {
+  const now = input.now ?? new Date();
+  const delivery = await lockDelivery(tx, input.workspaceId, input.deliveryId);
+  if (!delivery) throw new DomainError('not_found', 'No such webhook delivery in this workspace.');
+  const about = { id: delivery.id, eventType: delivery.eventType, url: delivery.url };
+  if (delivery.status === 'delivered')
+    throw new DomainError(
+      'conflict',
+      'This event was delivered already; there is nothing to retry.',
+    );
+  if (delivery.disabledAt)
+    throw new DomainError(
+      'conflict',
+      'This endpoint is turned off, so nothing is sent to it. Turn it back on first, then retry.',
+    );
+  if (delivery.status !== 'pending') {
+    const reopened = await reopenDelivery(tx, delivery.id);
+    if (!reopened) throw new Error('webhook delivery changed under its lock');
+    await insertDeliveryJob(tx, {
+      workspaceId: input.workspaceId,
+      kind: WEBHOOK_DELIVER,
+      payload: { deliveryId: delivery.id, attempt: reopened.attempts + 1 },
+      runAt: now,
+    });
+    return { outcome: 'reopened', delivery: about };
+  }
+  const jobs = await makeDeliveryJobsDue(tx, { ...input, now });
+  if (jobs.due > 0) return { outcome: 'due', delivery: about };
+  if (jobs.pending > 0) return { outcome: 'unchanged', delivery: about };
+  // Pending without a job (should not happen: each attempt schedules the next): schedule it.
+  await insertDeliveryJob(tx, {
+    workspaceId: input.workspaceId,
+    kind: WEBHOOK_DELIVER,
+    payload: { deliveryId: delivery.id, attempt: delivery.attempts + 1 },
+    runAt: now,
+  });
+  return { outcome: 'due', delivery: about };
+}
+
+/**
+ * Turns a disabled endpoint back on, inside the caller's transaction; answers it, or undefined
+ * when it was on already. Deliveries skipped while it was off stay skipped (each can be retried).
+ */
+export async function enableWebhookEndpoint(tx: Tx, workspaceId: string, id: string) {
+  const enabled = await enableEndpoint(tx, workspaceId, id);
+  if (enabled) return enabled;
+  if (!(await findEndpoint(tx, workspaceId, id))) throw notFound();
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, max, min, sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../client';
+import { type DbOrTx, queryRows, type Tx } from '../client';
 import {
   categories,
   consentEvents,
@@ -302,4 +302,135 @@ export function clearWebhookBodies(tx: Tx, input: { workspaceId: string; subscri
       ),
     )
     .returning({ id: webhookAttempts.id });
+}
+
+// --- The admin console: recent deliveries, retry, re-enable ------------------------------------
+
+export type RecentDeliveryRow = {
+  id: string;
+  endpoint_id: string;
+  event_type: WebhookEvent;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  created_at: Date | string;
+  finished_at: Date | string | null;
+  last_attempted_at: Date | string | null;
+  last_ok: boolean | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_excerpt: string | null;
+  next_attempt_at: Date | string | null;
+};
+
+/**
+ * The newest `perEndpoint` deliveries of each of the workspace's endpoints, each with its last
+ * attempt and, while it is pending, when its next attempt is due (its pending job's run_at), in
+ * one statement.
+ */
+export function listRecentDeliveries(
+  database: DbOrTx,
+  input: { workspaceId: string; perEndpoint: number },
+) {
+  return queryRows<RecentDeliveryRow>(
+    database,
+    sql`
+    select d.id, d.endpoint_id, d.event_type, d.status, d.attempts, d.created_at, d.finished_at,
+      a.attempted_at as last_attempted_at, a.ok as last_ok, a.status_code as last_status_code,
+      a.error as last_error, a.response_excerpt as last_excerpt, j.run_at as next_attempt_at
+    from webhook_endpoints e
+    cross join lateral (
+      select * from webhook_deliveries d
+      where d.endpoint_id = e.id and d.workspace_id = ${input.workspaceId}
+      order by d.created_at desc, d.id desc
+      limit ${input.perEndpoint}) d
+    left join lateral (
+      select attempted_at, ok, status_code, error, response_excerpt from webhook_attempts a
+      where a.delivery_id = d.id
+      order by a.attempt desc, a.id desc
+      limit 1) a on true
+    left join lateral (
+      select min(o.run_at) as run_at from outbox o
+      where d.status = 'pending' and o.status = 'pending' and o.kind = 'webhook.deliver'
+        and o.workspace_id = d.workspace_id and o.payload->>'deliveryId' = d.id::text) j on true
+    where e.workspace_id = ${input.workspaceId}
+    order by e.created_at, e.id, d.created_at desc, d.id desc`,
+  );
+}
+
+/** A delivery of the workspace with its endpoint's state, locked until the transaction ends. */
+export function lockDelivery(tx: Tx, workspaceId: string, deliveryId: string) {
+  return tx
+    .select({
+      id: webhookDeliveries.id,
+      status: webhookDeliveries.status,
+      attempts: webhookDeliveries.attempts,
+      eventType: webhookDeliveries.eventType,
+      endpointId: webhookEndpoints.id,
+      url: webhookEndpoints.url,
+      disabledAt: webhookEndpoints.disabledAt,
+    })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(eq(webhookDeliveries.workspaceId, workspaceId), eq(webhookDeliveries.id, deliveryId)),
+    )
+    .for('update', { of: webhookDeliveries })
+    .then((rows) => rows[0]);
+}
+
+/** A finished (failed or skipped) delivery goes back to pending, its attempts kept. */
+export function reopenDelivery(tx: Tx, id: string) {
+  return tx
+    .update(webhookDeliveries)
+    .set({ status: 'pending', finishedAt: null })
+    .where(
+      and(eq(webhookDeliveries.id, id), inArray(webhookDeliveries.status, ['failed', 'skipped'])),
+    )
+    .returning({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts })
+    .then((rows) => rows[0]);
+}
+
+/**
+ * The delivery's pending jobs: `due` how many were waiting and are now due at `now`, `pending`
+ * how many there are at all (one being run counts: its attempt is under way).
+ */
+export async function makeDeliveryJobsDue(
+  tx: Tx,
+  input: { workspaceId: string; deliveryId: string; now: Date },
+) {
+  const mine = and(
+    eq(outbox.workspaceId, input.workspaceId),
+    eq(outbox.kind, 'webhook.deliver'),
+    eq(outbox.status, 'pending'),
+    sql`${outbox.payload}->>'deliveryId' = ${input.deliveryId}`,
+  );
+  const due = await tx
+    .update(outbox)
+    .set({ runAt: input.now })
+    .where(
+      and(
+        mine,
+        sql`${outbox.runAt} > ${input.now}`,
+        sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} < ${input.now})`,
+      ),
+    )
+    .returning({ id: outbox.id });
+  const [pending] = await tx.select({ n: count() }).from(outbox).where(mine);
+  return { due: due.length, pending: pending?.n ?? 0 };
+}
+
+/** Turns a disabled endpoint back on; answers nothing when it was not disabled. */
+export function enableEndpoint(tx: Tx, workspaceId: string, id: string) {
+  return tx
+    .update(webhookEndpoints)
+    .set({ disabledAt: null, disabledReason: null })
+    .where(
+      and(
+        eq(webhookEndpoints.workspaceId, workspaceId),
+        eq(webhookEndpoints.id, id),
+        isNotNull(webhookEndpoints.disabledAt),
+      ),
+    )
+    .returning({ id: webhookEndpoints.id, url: webhookEndpoints.url })
+    .then((rows) => rows[0]);
 }
