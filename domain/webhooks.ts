@@ -124,7 +124,8 @@ export async function createWebhookEndpoint(
   database?: Db,
 ): Promise<{ id: string; secret: string }> {
   await checkEndpointUrl(input.url, options);
-  return insertWebhookEndpoint(database ?? (await getDb()), input);
+  const { id, secret } = await insertWebhookEndpoint(database ?? (await getDb()), input);
+  return { id, secret };
 }
 
 /**
