@@ -1,11 +1,14 @@
-import type { Channel, Workspace } from '@/db/schema';
+import type { Channel, MailText, MailTextKind, Workspace } from '@/db/schema';
 import { config } from '@/platform/config';
+import { fillPlaceholders } from './admin-settings-validation';
 import type { Locale } from './i18n';
 
 /**
  * Dial's own mails, in every language Dial speaks, each with a text and an HTML part. They carry
  * only what Dial or the workspace wrote (never text typed by a visitor), and every value is
- * escaped on its way into the HTML.
+ * escaped on its way into the HTML. A workspace may replace a mail's subject and text per locale
+ * (settings.mailTexts, written in the admin console); the buttons and links stay Dial's, so an
+ * edited text can never lose the way to confirm, manage preferences or answer the question.
  */
 
 export type RenderedMail = { subject: string; text: string; html: string };
@@ -255,7 +258,68 @@ const WORDS: Record<Locale, Words> = {
   },
 };
 
-// --- the two mails -----------------------------------------------------------------------------
+// --- the workspace's own texts ------------------------------------------------------------------
+
+/** Dial's default subject and text of a mail, with the {{placeholders}} a workspace may use. */
+export function defaultMailText(kind: MailTextKind, locale: Locale): MailText {
+  const w = WORDS[locale];
+  switch (kind) {
+    case 'optOutConfirmation':
+      return {
+        subject: w.optOut.subject,
+        body: [
+          w.optOut.done('{{what}}'),
+          w.optOut.nothingElse,
+          w.optOut.transactional('{{brand}}'),
+          w.optOut.optBackIn,
+          w.optOut.linkValid('{{days}}'),
+        ].join('\n\n'),
+      };
+    case 'preferencesLink':
+      return {
+        subject: w.link.subject,
+        body: [
+          w.link.intro('{{brand}}'),
+          w.link.expires('{{days}}'),
+          w.link.keepPrivate,
+          w.link.notYou,
+        ].join('\n\n'),
+      };
+    case 'doubleOptIn':
+      return {
+        subject: w.confirm.subject,
+        body: [
+          w.confirm.intro('{{what}}', '{{brand}}'),
+          w.confirm.nothingYet,
+          w.confirm.expires('{{days}}'),
+          w.confirm.notYou,
+        ].join('\n\n'),
+      };
+  }
+}
+
+/** The workspace's own text of this mail in this locale, if it wrote one. */
+export function mailTextOverride(
+  workspace: MailWorkspace,
+  kind: MailTextKind,
+  locale: Locale,
+): MailText | undefined {
+  const text = workspace.settings.mailTexts?.[kind]?.[locale];
+  return text && typeof text.subject === 'string' && typeof text.body === 'string'
+    ? text
+    : undefined;
+}
+
+/** The workspace's text as blocks: paragraphs apart by blank lines, the first one the lead. */
+function overrideBlocks(text: MailText, values: Record<string, string>): Block[] {
+  return fillPlaceholders(text.body, values)
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p, i) => ({ kind: i === 0 ? ('lead' as const) : ('p' as const), text: p }));
+}
+
+// --- the mails ---------------------------------------------------------------------------------
 
 export function optOutConfirmation(input: {
   workspace: MailWorkspace;
@@ -268,6 +332,21 @@ export function optOutConfirmation(input: {
   const w = WORDS[input.locale];
   const brand = brandName(input.workspace);
   const days = w.days(config().preferencesLinkDays);
+  const feedback: Block[] = input.feedbackUrl
+    ? [
+        { kind: 'p', text: w.optOut.feedback },
+        { kind: 'link', label: w.optOut.feedbackLink, url: input.feedbackUrl },
+      ]
+    : [];
+  const own = mailTextOverride(input.workspace, 'optOutConfirmation', input.locale);
+  if (own) {
+    const values = { brand, what: input.what, days };
+    return render(input.workspace, input.locale, fillPlaceholders(own.subject, values), [
+      ...overrideBlocks(own, values),
+      { kind: 'button', label: w.button, url: input.preferencesUrl },
+      ...feedback,
+    ]);
+  }
   const blocks: Block[] = [
     { kind: 'lead', text: w.optOut.done(input.what) },
     { kind: 'p', text: w.optOut.nothingElse },
@@ -275,13 +354,8 @@ export function optOutConfirmation(input: {
     { kind: 'p', text: w.optOut.optBackIn },
     { kind: 'button', label: w.button, url: input.preferencesUrl },
     { kind: 'small', text: w.optOut.linkValid(days) },
+    ...feedback,
   ];
-  if (input.feedbackUrl) {
-    blocks.push(
-      { kind: 'p', text: w.optOut.feedback },
-      { kind: 'link', label: w.optOut.feedbackLink, url: input.feedbackUrl },
-    );
-  }
   return render(input.workspace, input.locale, w.optOut.subject, blocks);
 }
 
@@ -292,8 +366,17 @@ export function preferencesLink(input: {
 }): RenderedMail {
   const w = WORDS[input.locale];
   const days = w.days(config().preferencesLinkDays);
+  const brand = brandName(input.workspace);
+  const own = mailTextOverride(input.workspace, 'preferencesLink', input.locale);
+  if (own) {
+    const values = { brand, days };
+    return render(input.workspace, input.locale, fillPlaceholders(own.subject, values), [
+      ...overrideBlocks(own, values),
+      { kind: 'button', label: w.button, url: input.preferencesUrl },
+    ]);
+  }
   return render(input.workspace, input.locale, w.link.subject, [
-    { kind: 'lead', text: w.link.intro(brandName(input.workspace)) },
+    { kind: 'lead', text: w.link.intro(brand) },
     { kind: 'button', label: w.button, url: input.preferencesUrl },
     { kind: 'p', text: w.link.expires(days) },
     { kind: 'p', text: w.link.keepPrivate },
@@ -310,8 +393,17 @@ export function doubleOptInRequest(input: {
 }): RenderedMail {
   const w = WORDS[input.locale];
   const days = w.days(config().pendingExpiryDays);
+  const brand = brandName(input.workspace);
+  const own = mailTextOverride(input.workspace, 'doubleOptIn', input.locale);
+  if (own) {
+    const values = { brand, what: input.what, days };
+    return render(input.workspace, input.locale, fillPlaceholders(own.subject, values), [
+      ...overrideBlocks(own, values),
+      { kind: 'button', label: w.confirm.button, url: input.confirmUrl },
+    ]);
+  }
   return render(input.workspace, input.locale, w.confirm.subject, [
-    { kind: 'lead', text: w.confirm.intro(input.what, brandName(input.workspace)) },
+    { kind: 'lead', text: w.confirm.intro(input.what, brand) },
     { kind: 'p', text: w.confirm.nothingYet },
     { kind: 'button', label: w.confirm.button, url: input.confirmUrl },
     { kind: 'small', text: w.confirm.expires(days) },
