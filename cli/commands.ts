@@ -6,6 +6,7 @@ import { createAdmin, SIGN_IN_TOKEN_MINUTES } from '@/domain/admins';
 import { API_SCOPES, type ApiScope, createApiKey } from '@/domain/api-keys';
 import { verifyWorkspace, writeCheckpoint } from '@/domain/chain';
 import { DomainError } from '@/domain/errors';
+import { seedLedgerHistory } from '@/domain/ledger-history';
 import { buildLinks } from '@/domain/links';
 import { configureMailEvents, mailEventConfigureSchema } from '@/domain/mail-events';
 import { seedDemo } from '@/domain/seed';
@@ -41,6 +42,9 @@ Commands:
   admin create --email <address> --workspace <slug> --role owner|editor|viewer
                                             the admin (created if new) gets the role in the
                                             workspace; prints a one-time sign-in URL alone
+  demo history --workspace <slug> [--months 3] [--subscribers 150]
+                                            months of past consent changes, link visits and
+                                            feedback, through the one door (for the analytics)
   help                                      this text
 `;
 
@@ -62,6 +66,8 @@ const OPTIONS = {
   kid: { type: 'string' },
   role: { type: 'string' },
   json: { type: 'boolean' },
+  months: { type: 'string' },
+  subscribers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -85,7 +91,8 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
     });
     const [command, sub] = positionals;
     const key =
-      sub && ['workspace', 'api-key', 'ledger', 'signing-key', 'admin'].includes(command ?? '')
+      sub &&
+      ['workspace', 'api-key', 'ledger', 'signing-key', 'admin', 'demo'].includes(command ?? '')
         ? `${command} ${sub}`
         : command;
     if (!key || key === 'help' || values.help) return { code: 0, stdout: USAGE, stderr: '' };
@@ -225,6 +232,16 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
         print(result.signInUrl);
         break;
       }
+      case 'demo history': {
+        const workspace = await requireWorkspace(required(values, 'workspace'));
+        const months = wholeNumber(values.months ?? '3', 'months', 1, 24);
+        const subscribers = wholeNumber(values.subscribers ?? '150', 'subscribers', 1, 5000);
+        const summary = await seedLedgerHistory({ workspaceId: workspace.id, months, subscribers });
+        print(
+          `Seeded ${months} months of history in "${workspace.slug}": ${summary.subscribers} subscribers, ${summary.changes} consent changes (${summary.events} events), ${summary.visits} link visits, ${summary.feedback} feedback answers.`,
+        );
+        break;
+      }
       default:
         throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
     }
@@ -240,6 +257,13 @@ export async function runCommand(argv: string[]): Promise<CommandResult> {
       stderr: `${explain(error)}\n`,
     };
   }
+}
+
+function wholeNumber(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`);
+  return n;
 }
 
 function explain(error: unknown): string {
