@@ -266,6 +266,17 @@ export async function requestSignInLink(
   return { status: 'sent' };
 }
 
+/**
+ * Queues the sign-in link mail for an admin (the same outbox job as "email me a sign-in link"),
+ * in the caller's transaction: the team page's invitation. The token is made when the mail is
+ * sent, so none is stored, not even in the outbox.
+ */
+export async function enqueueSignInLink(database: DbOrTx, adminId: string): Promise<void> {
+  await insertJobs(database, [
+    { workspaceId: null, kind: ADMIN_SIGN_IN_LINK, payload: { adminId } },
+  ]);
+}
+
 /** The outbox job: a fresh token, and the mail with its link. */
 export async function sendAdminSignInLink(job: Job, database?: Db): Promise<void> {
   const parsed = signInLinkPayloadSchema.safeParse(job.payload);
