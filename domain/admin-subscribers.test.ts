@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LedgerEventCard } from '@/app/(admin)/admin/[workspace]/subscribers/[id]/timeline';
 import { closeDb, db } from '@/db/client';
 import {
   describeEvent,
@@ -185,6 +188,33 @@ describe('a subscriber in the console', () => {
       change: 'From not subscribed to subscribed (as it happens).',
       evidence: expect.arrayContaining([['Browser (user agent)', 'Shop/1.0']]),
     });
+  });
+
+  it('renders a feedback comment and a user agent as text, never as markup', async () => {
+    const { workspaceId } = await makeWorkspace('subs-xss');
+    const person = await makeSubscriber(workspaceId);
+    const out = await applyConsentFor({
+      workspaceId,
+      subscriberId: person.id,
+      source: 'preference_center',
+      evidence: { userAgent: '<script>alert(2)</script>' },
+      changes: [{ type: 'global_opt_out', channel: 'all' }],
+    });
+    if (!out.ok || !out.changeId) throw new Error('opt-out refused');
+    await recordFeedback({
+      workspaceId,
+      subscriberId: person.id,
+      changeId: out.changeId,
+      reason: 'other',
+      comment: '<img src=x onerror=alert(1)>',
+    });
+    const [event] = (await subscriberTimeline({ workspaceId, subscriberId: person.id })).events;
+    if (!event) throw new Error('no event');
+    const html = renderToStaticMarkup(createElement(LedgerEventCard, { event }));
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script');
   });
 
   it('words every kind of event as what changed, from what to what', () => {

@@ -219,14 +219,23 @@ describe('consentAtForSubscriber (from the stored ledger)', () => {
       decidedBy: {
         seq: 1,
         source: 'api',
-        evidence: { ip: '203.0.113.9', userAgent: 'Shop/1.0', detail: { campaign: 'spring' } },
+        evidence: expect.arrayContaining([
+          ['IP address', '203.0.113.9'],
+          ['Browser (user agent)', 'Shop/1.0'],
+          ['Details the sender sent', '{"campaign":"spring"}'],
+        ]),
       },
     });
     const after = await consentAtForSubscriber({ ...ask, at: left });
     expect(after).toMatchObject({
       answer: 'no',
       reason: 'unsubscribed',
-      decidedBy: { seq: 2, source: 'unsubscribe_page', evidence: { ip: '198.51.100.7' } },
+      decidedBy: {
+        seq: 2,
+        source: 'unsubscribe_page',
+        title: 'Unsubscribed from promotions by email',
+        evidence: [['IP address', '198.51.100.7']],
+      },
     });
 
     await eraseSubscriber({

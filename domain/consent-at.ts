@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { type Db, db as getDb } from '@/db/client';
 import {
-  type AnnotatedEvent,
   categoriesForLedger,
   eventsAnnotations,
   ledgerUntil,
   subscriberForConsole,
 } from '@/db/queries/admin-subscribers';
 import { CHANNELS, type Channel } from '@/db/schema';
+import { categoryName, type TimelineEvent, timelineEvent } from './admin-subscribers';
 import { DomainError } from './errors';
 import { NO_SUBSCRIPTION, type SubscriptionValue } from './ledger';
 
@@ -217,15 +217,18 @@ export const consentAtQuestionSchema = z.object({
 });
 export type ConsentAtQuestion = z.output<typeof consentAtQuestionSchema>;
 
-export type ConsentAtReport = ConsentAtResult<AnnotatedEvent> & {
+export type ConsentAtReport = Omit<ConsentAtResult, 'decidedBy' | 'subscriptionEvent' | 'pause'> & {
   category: { id: string; slug: string; kind: 'marketing' | 'transactional' };
   channel: Channel;
+  decidedBy: TimelineEvent | null;
+  subscriptionEvent: TimelineEvent | null;
+  pause: { until: string; event: TimelineEvent } | null;
 };
 
 /**
  * The question against one subscriber of one workspace: not_found for a subscriber or category
- * of another workspace. The events that decided the answer come with their evidence, the
- * feedback given with them and the consent text their evidence names.
+ * of another workspace. The events that decided the answer come as the timeline shows them: in
+ * words, with their evidence, the feedback given with them and the consent text they name.
  */
 export async function consentAtForSubscriber(
   input: { workspaceId: string; subscriberId: string } & ConsentAtQuestion,
@@ -235,9 +238,8 @@ export async function consentAtForSubscriber(
   const ids = { workspaceId: input.workspaceId, subscriberId: input.subscriberId };
   if (!UUID.test(input.subscriberId) || !(await subscriberForConsole(dbh, ids)))
     throw new DomainError('not_found', 'No such subscriber in this workspace.');
-  const category = (await categoriesForLedger(dbh, input.workspaceId)).find(
-    (c) => c.slug === input.category,
-  );
+  const categories = await categoriesForLedger(dbh, input.workspaceId);
+  const category = categories.find((c) => c.slug === input.category);
   if (!category) throw new DomainError('not_found', 'No such category in this workspace.');
   const events = await ledgerUntil(dbh, { ...ids, at: input.at });
   const plain = consentAt(
@@ -248,8 +250,12 @@ export async function consentAtForSubscriber(
   const wanted = [plain.decidedBy, plain.subscriptionEvent, plain.pause?.event]
     .filter((e) => e !== null && e !== undefined)
     .map((e) => e.seq);
+  const names = new Map(categories.map((c) => [c.slug, categoryName(c.texts, c.slug)]));
   const annotated = new Map(
-    (await eventsAnnotations(dbh, { ...ids, seqs: wanted })).map((e) => [e.seq, e]),
+    (await eventsAnnotations(dbh, { ...ids, seqs: wanted })).map((e) => [
+      e.seq,
+      timelineEvent(e, names),
+    ]),
   );
   const pick = (e: { seq: number } | null | undefined) =>
     e ? (annotated.get(e.seq) ?? null) : null;
