@@ -5,6 +5,7 @@ import { registerAdminJobs } from '@/domain/admins';
 import { flushKeyUsage } from '@/domain/api-keys';
 import { writeCheckpoint } from '@/domain/chain';
 import { expirePendingConsents } from '@/domain/embed';
+import { registerImportJobs } from '@/domain/imports';
 import { registerMailJobs } from '@/domain/mail-jobs';
 import { type RunningWorker, startOutboxWorker } from '@/domain/outbox';
 import { seedDemo } from '@/domain/seed';
@@ -55,6 +56,7 @@ async function boot(options: { worker?: boolean }): Promise<Runtime> {
   registerMailJobs();
   registerAdminJobs();
   registerWebhookJobs();
+  registerImportJobs();
   if (options.worker ?? cfg.worker) {
     const worker: RunningWorker = startOutboxWorker();
     stops.push(worker.stop);
