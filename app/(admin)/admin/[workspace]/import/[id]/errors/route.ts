@@ -1,0 +1,12 @@
+import { adminSession } from '@/app/(admin)/auth';
+import { importErrorReport } from '../../handlers';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ workspace: string; id: string }> },
+) {
+  const { workspace, id } = await params;
+  return importErrorReport(request, { session: await adminSession(), workspace, id });
+}
