@@ -206,6 +206,10 @@ const channelWords: Record<Channel, string> = {
   push: 'push',
 };
 
+function orList(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
 export function categoryName(category: OfferableCategory, locale: Locale): string {
   return pick(category.texts, locale)?.name ?? category.slug;
 }
@@ -236,7 +240,7 @@ export function workspaceIssues(
       const name = categoryName(category, context.defaultLocale);
       issues.push({
         path: 'categorySlugs',
-        message: `“${name}” is sent by ${category.channels.map((c) => channelWords[c]).join(', ')}, and this form offers none of those channels: add one, or don’t offer it.`,
+        message: `“${name}” is sent by ${orList(category.channels.map((c) => channelWords[c]))}, and this form offers none of those channels: add one, or don’t offer it.`,
       });
     }
   }
