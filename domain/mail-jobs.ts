@@ -18,6 +18,7 @@ import {
   type RenderedMail,
 } from './mail-templates';
 import { type Job, PermanentJobError, registerJobHandler } from './outbox';
+import { asksFeedbackQuestion, sendsConfirmationMessages } from './workspaces';
 
 /**
  * Outbox jobs that send Dial's own mails. Payloads name the subscriber and the change by id only:
@@ -79,7 +80,7 @@ export async function sendOptOutConfirmation(job: Job, database?: Db): Promise<v
   const recipient = await loadRecipient(dbh, job, payload.subscriberId);
   if (!recipient) return;
   const { workspace, subscriber, email } = recipient;
-  if (workspace.settings.policies?.confirmationMessages === false) return;
+  if (!sendsConfirmationMessages(workspace)) return;
 
   const [events, categories, current] = await Promise.all([
     loadChange(dbh, workspace.id, payload.changeId),
@@ -106,7 +107,7 @@ export async function sendOptOutConfirmation(job: Job, database?: Db): Promise<v
   if (items.length === 0) return;
 
   const links = await buildLinks({ workspace, subscriberId: subscriber.id }, dbh);
-  const feedbackOn = workspace.settings.policies?.feedbackQuestion !== false;
+  const feedbackOn = asksFeedbackQuestion(workspace);
   const mail = optOutConfirmation({
     workspace,
     locale,

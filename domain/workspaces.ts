@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Db, db as getDb } from '@/db/client';
 import { findWorkspaceBySlug, insertWorkspace, updateWorkspace } from '@/db/queries/workspaces';
-import type { Workspace, WorkspaceSettings } from '@/db/schema';
+import type { Channel, Workspace, WorkspaceSettings } from '@/db/schema';
 import { DomainError } from './errors';
 import { ensureSigningKey } from './signing-keys';
 import { isUniqueViolation, phoneSchema } from './subscribers';
@@ -77,4 +77,34 @@ export async function configureWorkspace(
   const updated = await updateWorkspace(dbh, workspace.id, values);
   if (!updated) throw new DomainError('not_found', `No workspace "${slug}".`);
   return updated;
+}
+
+// --- the workspace's policies, where Dial acts --------------------------------------------------
+
+type PolicySource = Pick<Workspace, 'settings'>;
+
+/**
+ * Whether a signup on this channel waits for the person's confirmation: when the form asks for
+ * it, or when the workspace's policy does for every form (Settings > Policies). A form can add
+ * double opt-in, never take away the workspace's.
+ */
+export function requiresDoubleOptIn(
+  workspace: PolicySource,
+  formDoubleOptIn: Partial<Record<Channel, boolean>> | null | undefined,
+  channel: Channel,
+): boolean {
+  return (
+    formDoubleOptIn?.[channel] === true ||
+    workspace.settings.policies?.doubleOptIn?.[channel] === true
+  );
+}
+
+/** Whether Dial mails a confirmation after an opt-out (on unless the workspace turned it off). */
+export function sendsConfirmationMessages(workspace: PolicySource): boolean {
+  return workspace.settings.policies?.confirmationMessages !== false;
+}
+
+/** Whether Dial asks the optional "why?" after an opt-out, on the page and in the mail. */
+export function asksFeedbackQuestion(workspace: PolicySource): boolean {
+  return workspace.settings.policies?.feedbackQuestion !== false;
 }
