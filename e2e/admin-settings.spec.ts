@@ -96,6 +96,7 @@ test('an editor changes name, accent, sender, link domain and a mail text, and s
   await audit(page, 'mail-text');
   await page.setViewportSize(PHONE);
   expect(await admin.horizontalOverflow()).toBe(0);
+  await expect(settings.previewFrame().getByText('Hello from the Acme News team!')).toBeVisible();
   await screenshot(page, testInfo, 'mail-text-390');
   await page.setViewportSize(DESKTOP);
   await page.getByRole('button', { name: 'Save mail text' }).click();
@@ -129,11 +130,13 @@ test('an editor changes name, accent, sender, link domain and a mail text, and s
 
   // The link domain's CNAME points at this server: the same path here is the subscriber's page,
   // with the workspace's new name in its new colour.
+  await page.setViewportSize(PHONE);
   await page.goto(pathOf(link ?? ''));
   const brand = page.getByRole('banner').getByText('Acme Outdoor', { exact: true });
   await expect(brand).toBeVisible();
   await expect(brand).toHaveCSS('color', 'rgb(15, 118, 110)');
   await screenshot(page, testInfo, 'preferences-with-settings-390');
+  await page.setViewportSize(DESKTOP);
 
   // Every save is in the audit log, in words.
   await page.goto(`/admin/${slug}`);
@@ -150,6 +153,31 @@ test('an editor changes name, accent, sender, link domain and a mail text, and s
     'Changed the branding: the accent colour',
     'Changed the workspace name and the support contact',
   ]);
+
+  // The owner sets the Twilio token: the page says "set" and never holds the token again.
+  const ownerContext = await browser.newContext({ baseURL: dial.baseURL });
+  const ownerPage = await ownerContext.newPage();
+  await signIn(ownerPage, 'owner');
+  const ownerSettings = new AdminSettingsPage(ownerPage);
+  await ownerSettings.open(slug);
+  const sms = ownerSettings.section('SMS (Twilio)');
+  await expect(sms.getByTestId('token-state')).toHaveText('not set');
+  const token = `e2e-token-${Date.now()}`;
+  await ownerSettings.field('SMS (Twilio)', 'SMS number').fill('+1 415 555 0100');
+  await ownerSettings.field('SMS (Twilio)', 'Twilio auth token').fill(token);
+  await ownerSettings.save('SMS (Twilio)').click();
+  await expect(sms.getByText('Saved.')).toBeVisible();
+  await expect(sms.getByTestId('token-state')).toHaveText('set');
+  await expect(ownerSettings.field('SMS (Twilio)', 'New Twilio auth token')).toHaveValue('');
+  await ownerPage.reload();
+  await expect(ownerSettings.field('SMS (Twilio)', 'SMS number')).toHaveValue('+14155550100');
+  expect(await ownerPage.content()).not.toContain(token);
+  await ownerPage.goto(`/admin/${slug}`);
+  await expect(new AdminPages(ownerPage).auditRows().first()).toContainText(
+    'Set the SMS number to +14155550100 and set the Twilio auth token',
+  );
+  expect(await ownerPage.content()).not.toContain(token);
+  await ownerContext.close();
 
   // A viewer reads the same settings and has nothing to save, not even on a mail's page.
   const viewerContext = await browser.newContext({ baseURL: dial.baseURL });

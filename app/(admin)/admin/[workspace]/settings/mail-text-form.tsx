@@ -130,7 +130,7 @@ export function MailTextForm({
           </h2>
           <dl className="flex flex-col gap-1 text-sm">
             {placeholders.map((p) => (
-              <div key={p.name} className="flex flex-wrap gap-x-2">
+              <div key={p.name} className="flex flex-col">
                 <dt className="font-mono font-semibold">{`{{${p.name}}}`}</dt>
                 <dd className="text-slate-700 dark:text-slate-300">{p.meaning}</dd>
               </div>
