@@ -43,10 +43,12 @@ import type { Job } from './outbox';
 import { verifyLink } from './signing-keys';
 import { makeSubscriber, makeWorkspace } from './test-fixtures';
 
-beforeAll(() => {
+beforeAll(async () => {
   // Links issued in one test verify in another only with one secret for the whole file.
   process.env.DIAL_SECRET ??= config().secret;
-});
+  // Opening the database (and migrating it) here, not in whichever test comes first.
+  await db();
+}, 300_000);
 afterAll(() => closeDb());
 
 // Each test makes a workspace and three admins and saves several times: generous on a busy machine.
