@@ -7,6 +7,7 @@ import { closeDb } from '@/db/client';
 import { authenticateApiKey } from '@/domain/api-keys';
 import { seedDemo } from '@/domain/seed';
 import { verifyLink } from '@/domain/signing-keys';
+import { makeWorkspace } from '@/domain/test-fixtures';
 import { requireWorkspace } from '@/domain/workspaces';
 import { sendControlCommand, startControlServer } from '@/server/control';
 import { runCommand } from './commands';
@@ -167,6 +168,41 @@ describe('CLI commands', () => {
     );
     const verified = await runCommand(['ledger', 'verify', '--workspace', 'demo']);
     expect(verified).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: /) });
+  });
+
+  it('demo history seeds past consent through the one door; the ledger verifies after it', async () => {
+    const { workspace } = await makeWorkspace('cli-hist');
+    const seeded = await runCommand([
+      'demo',
+      'history',
+      '--workspace',
+      workspace.slug,
+      '--months',
+      '2',
+      '--subscribers',
+      '12',
+    ]);
+    expect(seeded).toMatchObject({
+      code: 0,
+      stderr: '',
+      stdout: expect.stringMatching(
+        /^Seeded 2 months of history in "cli-hist-[^"]+": 12 subscribers, \d+ consent changes/,
+      ),
+    });
+    const verified = await runCommand(['ledger', 'verify', '--workspace', workspace.slug]);
+    expect(verified).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^OK: 12 subscribers/),
+    });
+
+    expect(
+      (await runCommand(['demo', 'history', '--workspace', workspace.slug, '--months', '0'])).code,
+    ).toBe(2);
+    const bare = `cli-bare-${Date.now().toString(36)}`;
+    await runCommand(['workspace', 'create', '--slug', bare, '--name', 'Bare']);
+    const refused = await runCommand(['demo', 'history', '--workspace', bare]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/no marketing category/);
   });
 });
 
