@@ -86,7 +86,7 @@ export function MemberActions({
           type="submit"
           className={small}
           disabled={pending}
-          aria-label={`Save the role of ${who}`}
+          aria-label={`Save role for ${who}`}
         >
           Save role
         </button>

@@ -83,7 +83,7 @@ export function EndpointActions({
           type="button"
           className={small}
           disabled={pending}
-          aria-label={`Turn on ${url}`}
+          aria-label={`Turn back on ${url}`}
           onClick={() => run(() => enableWebhookAction(workspaceSlug, { endpointId }))}
         >
           {pending ? 'Turning on…' : 'Turn back on'}
