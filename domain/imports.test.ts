@@ -66,12 +66,28 @@ async function setup() {
   const eve = (
     await upsertSubscriber(workspaceId, { email: 'eve@example.com', externalId: 'cust-7' })
   ).subscriber;
+  // Gus pressed one-click unsubscribe (every marketing message by email) while subscribed.
+  const gus = (await upsertSubscriber(workspaceId, { email: 'gus@example.com' })).subscriber;
+  await applyConsentFor({
+    workspaceId,
+    subscriberId: gus.id,
+    source: 'api',
+    changes: [
+      { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
+    ],
+  });
+  await applyConsentFor({
+    workspaceId,
+    subscriberId: gus.id,
+    source: 'one_click',
+    changes: [{ type: 'global_opt_out', channel: 'email' }],
+  });
   const editor = await createAdmin({
     email: `ed-${randomUUID().slice(0, 8)}@example.com`,
     workspaceSlug: made.workspace.slug,
     role: 'editor',
   });
-  return { ...made, olga, erin, eve, editor };
+  return { ...made, olga, erin, eve, gus, editor };
 }
 
 const FILE = [
@@ -88,6 +104,7 @@ const FILE = [
   'new5@example.com,,,,maybe,,', // 11: not a consent value: error
   ',,,,subscribed,,', // 12: no identifier: error
   '"new6@example.com","+44 7700 900123","c-6","fr","subscribed","subscribed",""', // 13: new
+  'gus@example.com,,,,subscribed,,', // 14: opted out of email himself (globally): skipped
 ].join('\r\n');
 
 async function uploaded(workspaceId: string, adminId: string, text = FILE) {
@@ -138,7 +155,7 @@ describe('uploading', () => {
     const { workspaceId, editor } = await setup();
     const id = await uploaded(workspaceId, editor.adminId);
     const imp = await importForAdmin(workspaceId, id);
-    expect(imp).toMatchObject({ status: 'uploaded', totalRows: 12, fileName: 'customers.csv' });
+    expect(imp).toMatchObject({ status: 'uploaded', totalRows: 13, fileName: 'customers.csv' });
     expect(imp?.header[0]).toBe('Email'); // the byte order mark is gone
     expect(imp?.mapping).toEqual({
       email: 0,
@@ -152,8 +169,8 @@ describe('uploading', () => {
       ],
     });
     const rows = await importRowsPage(await db(), { importId: id, afterRow: 0, limit: 100 });
-    expect(rows.map((r) => r.row)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
-    expect(rows.at(-1)?.cells).toEqual([
+    expect(rows.map((r) => r.row)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(rows.find((r) => r.row === 13)?.cells).toEqual([
       'new6@example.com',
       '+44 7700 900123',
       'c-6',
@@ -192,6 +209,28 @@ describe('uploading', () => {
     const left = await dbh.select().from(imports).where(eq(imports.workspaceId, workspaceId));
     expect(left).toEqual([]);
   });
+  it('a new upload drops the error-report rows of imports finished over 30 days ago, and uploads never started for a week', async () => {
+    const { workspaceId, editor } = await setup();
+    const old = await uploaded(workspaceId, editor.adminId);
+    await startImport({ workspaceId, importId: old, adminId: editor.adminId });
+    await runToEnd(old, workspaceId);
+    const forgotten = await uploaded(workspaceId, editor.adminId);
+    const dbh = await db();
+    const kept = await importRowsPage(dbh, { importId: old, afterRow: 0, limit: 100 });
+    expect(kept.length).toBeGreaterThan(0);
+    await dbh
+      .update(imports)
+      .set({ finishedAt: new Date(Date.now() - 31 * 86_400_000) })
+      .where(eq(imports.id, old));
+    await dbh
+      .update(imports)
+      .set({ createdAt: new Date(Date.now() - 8 * 86_400_000) })
+      .where(eq(imports.id, forgotten));
+    await uploaded(workspaceId, editor.adminId);
+    expect(await importRowsPage(dbh, { importId: old, afterRow: 0, limit: 100 })).toEqual([]);
+    expect(await importForAdmin(workspaceId, old)).toMatchObject({ status: 'done', errorCount: 5 });
+    expect(await importForAdmin(workspaceId, forgotten)).toBeUndefined();
+  });
 });
 
 describe('the dry run', () => {
@@ -201,12 +240,12 @@ describe('the dry run', () => {
     const id = await uploaded(workspaceId, editor.adminId);
     const preview = (await importForAdmin(workspaceId, id))?.preview as Record<string, unknown>;
     expect(preview).toMatchObject({
-      total: 12,
+      total: 13,
       valid: 4,
       newSubscribers: 3,
       existingSubscribers: 1,
       invalid: 5,
-      skipped: { optedOut: 1, suppressed: 1, duplicates: 1 },
+      skipped: { optedOut: 2, suppressed: 1, duplicates: 1 },
     });
     const problems = preview.problems as { row: number; kind: string; reason: string }[];
     expect(problems.map((p) => [p.row, p.kind])).toEqual([
@@ -218,7 +257,11 @@ describe('the dry run', () => {
       [10, 'error'],
       [11, 'error'],
       [12, 'error'],
+      [14, 'skipped'],
     ]);
+    expect(problems.find((p) => p.row === 14)?.reason).toMatch(
+      /opted out of every message by Email themselves/,
+    );
     expect(problems.find((p) => p.row === 4)?.reason).toMatch(/not a valid email address/);
     expect(problems.find((p) => p.row === 5)?.reason).toMatch(/international format/);
     expect(problems.find((p) => p.row === 6)?.reason).toBe(
@@ -264,7 +307,7 @@ describe('the dry run', () => {
 
 describe('applying', () => {
   it('applies valid rows through the one door with source import; never re-subscribes Olga or re-adds Erin; no duplicates', async () => {
-    const { workspaceId, categoryIds, olga, eve, editor } = await setup();
+    const { workspaceId, categoryIds, olga, eve, gus, editor } = await setup();
     const id = await uploaded(workspaceId, editor.adminId);
     await startImport({ workspaceId, importId: id, adminId: editor.adminId, ip: '203.0.113.9' });
     await runToEnd(id, workspaceId);
@@ -274,13 +317,13 @@ describe('applying', () => {
       status: 'done',
       createdCount: 3,
       updatedCount: 1,
-      skippedCount: 3,
+      skippedCount: 4,
       errorCount: 5,
     });
     expect(progressOf(imp as NonNullable<typeof imp>)).toMatchObject({
       percent: 100,
-      done: 12,
-      total: 12,
+      done: 13,
+      total: 13,
     });
 
     const dbh = await db();
@@ -293,8 +336,8 @@ describe('applying', () => {
       })
       .from(subscribers)
       .where(eq(subscribers.workspaceId, workspaceId));
-    // Olga, Erin (erased, no address), Eve + three new ones: no duplicate of anyone.
-    expect(people).toHaveLength(6);
+    // Olga, Erin (erased, no address), Eve, Gus + three new ones: no duplicate of anyone.
+    expect(people).toHaveLength(7);
     expect(people.filter((p) => p.email === 'new1@example.com')).toHaveLength(1);
     expect(people.find((p) => p.email === 'new2@example.com')?.locale).toBe('es');
     expect(people.find((p) => p.email === 'new6@example.com')?.phone).toBe('+447700900123');
@@ -321,7 +364,7 @@ describe('applying', () => {
       .where(and(eq(consentEvents.workspaceId, workspaceId), eq(consentEvents.source, 'import')));
     // new1: 2, new2: 2, Eve: 1, new6: 2.
     expect(events).toHaveLength(7);
-    expect(events.some((e) => e.subscriberId === olga.id)).toBe(false);
+    expect(events.some((e) => e.subscriberId === olga.id || e.subscriberId === gus.id)).toBe(false);
 
     // Only the problem rows keep their values, for the error report.
     const report = parseCsv(
@@ -348,17 +391,18 @@ describe('applying', () => {
       ['10', 'error'],
       ['11', 'error'],
       ['12', 'error'],
+      ['14', 'skipped'],
     ]);
     expect(report[1]?.cells[1]).toBe('not-an-email');
     const left = await importRowsPage(dbh, { importId: id, afterRow: 0, limit: 100 });
-    expect(left.map((r) => r.row)).toEqual([4, 5, 6, 7, 8, 10, 11, 12]);
+    expect(left.map((r) => r.row)).toEqual([4, 5, 6, 7, 8, 10, 11, 12, 14]);
 
     const audit = (await auditLogPage({ workspaceId })).entries;
     expect(audit[0]).toMatchObject({
       action: 'import.start',
       target: 'customers.csv',
       ip: '203.0.113.9',
-      detail: { importId: id, rows: 12 },
+      detail: { importId: id, rows: 13 },
     });
   });
 

@@ -5,6 +5,7 @@ import {
   advanceImport,
   deleteAppliedRows,
   deleteImport,
+  deleteStaleImports,
   duplicateRows,
   fillSubscriberKeys,
   findImport,
@@ -71,6 +72,10 @@ export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 1_000_000;
 export const IMPORT_JOB = 'import.run';
 const UPLOAD_PAGE = 2_000;
+/** How long a finished import keeps its error report's rows (personal data), in days. */
+export const ERROR_REPORT_DAYS = 30;
+/** How long an upload that was never started is kept, in days. */
+export const UNSTARTED_UPLOAD_DAYS = 7;
 const PREVIEW_PAGE = 5_000;
 const SAMPLE_ROWS = 10;
 const PROBLEM_SAMPLES = 100;
@@ -97,6 +102,12 @@ export async function receiveUpload(
   const maxBytes = input.maxBytes ?? MAX_UPLOAD_BYTES;
   const maxRows = input.maxRows ?? MAX_IMPORT_ROWS;
   const fileName = cleanFileName(input.fileName);
+  const day = 24 * 3_600_000;
+  await deleteStaleImports(dbh, {
+    workspaceId: input.workspaceId,
+    finishedBefore: new Date(Date.now() - ERROR_REPORT_DAYS * day),
+    uploadedBefore: new Date(Date.now() - UNSTARTED_UPLOAD_DAYS * day),
+  });
   const { id } = await insertImport(dbh, {
     workspaceId: input.workspaceId,
     createdBy: input.adminId,
@@ -460,8 +471,19 @@ export async function classifyRows(
       }
       usedBy.set(existing.id, p.row);
     }
+    const current = existing ? (states.get(existing.id) ?? emptyState()) : undefined;
+    const optedOut = current ? ownOptOutIn(current, p.changes, ctx.categories) : null;
+    if (optedOut) {
+      plans.push({
+        row: p.row,
+        kind: 'skipped',
+        why: 'opted_out',
+        reason: SKIP_WORDS.ownOptOut(optedOut),
+      });
+      continue;
+    }
     // The one door's own rules, on a copy of the projection: what it would refuse, the row skips.
-    const state = existing ? cloneState(states.get(existing.id) ?? emptyState()) : emptyState();
+    const state = current ? cloneState(current) : emptyState();
     const outcome = computeTransitions(state, toConsentChanges(p.changes), {
       source: 'import',
       now: ctx.now,
@@ -492,6 +514,29 @@ export async function classifyRows(
     });
   }
   return plans.sort((a, b) => a.row - b.row);
+}
+
+/**
+ * What the person opted out of themselves that the row would opt them into, in words; null when
+ * nothing. Said before the one door is asked: a global opt-out leaves a subscription "subscribed"
+ * underneath, which the door would then leave alone without a refusal, and the row must still be
+ * reported as skipped. An own opt-out of everything skips the whole row, whatever it holds.
+ */
+function ownOptOutIn(
+  state: SubscriberState,
+  changes: RowChange[],
+  categories: Map<string, CategoryInfo>,
+): string | null {
+  if (state.globalOptOuts.get('all')?.own) return 'everything';
+  for (const c of changes) {
+    if (c.status !== 'subscribed') continue;
+    if (state.globalOptOuts.get(c.channel)?.own)
+      return `every message by ${CHANNEL_LABELS[c.channel]}`;
+    const id = categories.get(c.category)?.id;
+    if (id && state.subscriptions.get(subscriptionKey(id, c.channel))?.ownOptOut)
+      return `${c.category} by ${CHANNEL_LABELS[c.channel]}`;
+  }
+  return null;
 }
 
 function toConsentChanges(changes: RowChange[]): ConsentChange[] {

@@ -356,3 +356,22 @@ export type CurrentSubscription = {
   frequency: 'instant' | 'daily' | 'weekly' | 'monthly' | null;
   ownOptOut: boolean;
 };
+
+/**
+ * Personal data kept no longer than needed: the rows of imports finished before `finishedBefore`
+ * (their error report goes with them), and imports uploaded but never started before
+ * `uploadedBefore`, whole.
+ */
+export async function deleteStaleImports(
+  database: DbOrTx,
+  input: { workspaceId: string; finishedBefore: Date; uploadedBefore: Date },
+) {
+  await database.execute(sql`
+    delete from import_rows r using imports i
+    where r.import_id = i.id and i.workspace_id = ${input.workspaceId}
+      and i.finished_at < ${input.finishedBefore.toISOString()}::timestamptz`);
+  await database.execute(sql`
+    delete from imports
+    where workspace_id = ${input.workspaceId} and status in ('uploading', 'uploaded')
+      and created_at < ${input.uploadedBefore.toISOString()}::timestamptz`);
+}
