@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceSettings } from '@/db/schema';
+import { MAIL_KINDS, unknownPlaceholders } from './admin-settings-validation';
 import { LOCALES } from './i18n';
 import {
+  defaultMailText,
   describeOptOuts,
   escapeHtml,
   type MailWorkspace,
@@ -132,5 +134,44 @@ describe("Dial's own mails", () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
       '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
     );
+  });
+
+  it("uses the workspace's own text for its locale, keeps Dial's buttons and links, and escapes it", () => {
+    const own = workspace({
+      senderName: 'Acme News',
+      mailTexts: {
+        optOutConfirmation: {
+          en: {
+            subject: 'Bye from {{brand}}',
+            body: 'Done: {{what}}.\n\n<b>{{days}}</b> {{unknown}}',
+          },
+        },
+      },
+    });
+    const en = mails.optOut('en', own);
+    expect(en.subject).toBe('Bye from Acme News');
+    expect(en.text).toMatch(/^Done: Promotions by email\.\n\n<b>\d+ days<\/b> \{\{unknown\}\}/);
+    expect(en.text).toContain(URL_);
+    expect(en.text).toContain(FEEDBACK);
+    expect(en.html).toContain('&lt;b&gt;');
+    expect(en.html).not.toContain('<b>');
+    // Another locale, and another mail, keep Dial's text.
+    expect(mails.optOut('fr', own).subject).toBe(
+      defaultMailText('optOutConfirmation', 'fr').subject,
+    );
+    expect(mails.link('en', own).subject).toBe(defaultMailText('preferencesLink', 'en').subject);
+  });
+
+  it("Dial's default texts use only their mail's placeholders", () => {
+    for (const locale of LOCALES) {
+      for (const kind of MAIL_KINDS) {
+        const text = defaultMailText(kind, locale);
+        expect(
+          unknownPlaceholders(kind, `${text.subject}\n${text.body}`),
+          `${kind} ${locale}`,
+        ).toEqual([]);
+        expect(text.body, `${kind} ${locale}`).toContain('{{');
+      }
+    }
   });
 });
