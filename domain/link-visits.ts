@@ -16,7 +16,7 @@ import type { TokenClaims } from './tokens';
  * analytics also look at timing and at whether anything followed.
  */
 export const SCANNER_AGENT_PATTERNS: readonly RegExp[] = [
-  /\b(bot|crawler|spider|scanner)\b/i,
+  /(bot|crawler|spider|scanner)\b/i,
   /bingpreview|safelinks|safe links|urldefense|proofpoint|mimecast|barracuda|messagelabs/i,
   /symantec|trendmicro|trend micro|fortiguard|sophos|zscaler|forcepoint|ironport|cisco/i,
   /\b(curl|wget|python-requests|python-urllib|go-http-client|okhttp|libwww-perl|httpclient|axios|node-fetch|undici)\b/i,

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { linkView, PREFERENCES, pageLocale, withLang } from '../../context';
+import { noteLinkVisit } from '@/domain/link-visits';
+import { linkView, PREFERENCES, pageLocale, requestInfo, withLang } from '../../context';
 import { recordGpc } from '../../gpc';
 import { messages } from '../../messages';
 import { param, SaveNotice, type Search } from '../../notices';
@@ -24,6 +25,13 @@ export default async function PreferencesPage({
   const result = await linkView(token, PREFERENCES);
   if (!result.ok) notFound();
   const view = result.view;
+  // For the analytics; the page after saving (`notice`) is not a new visit.
+  if (!param(query, 'notice'))
+    noteLinkVisit({
+      page: 'preferences',
+      claims: view.claims,
+      userAgent: (await requestInfo()).userAgent,
+    });
   const locale = await pageLocale();
   const t = messages(locale);
   const base = `/p/${token}`;

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { noteLinkVisit } from '@/domain/link-visits';
 import { alreadyStopped, scopeOf } from '@/domain/unsubscribe';
-import { linkView, pageLocale, UNSUBSCRIBE, withLang } from '../../context';
+import { linkView, pageLocale, requestInfo, UNSUBSCRIBE, withLang } from '../../context';
 import { recordGpc } from '../../gpc';
 import { messages } from '../../messages';
 import { param, type Search } from '../../notices';
@@ -27,6 +28,14 @@ export default async function UnsubscribePage({
   const result = await linkView(token, UNSUBSCRIBE);
   if (!result.ok) notFound();
   const view = result.view;
+  // For the analytics (who came to leave, and scanners); not consent, and never in the way.
+  // A return here after a POST (`stale`) is not a new visit.
+  if (!stale)
+    noteLinkVisit({
+      page: 'unsubscribe',
+      claims: view.claims,
+      userAgent: (await requestInfo()).userAgent,
+    });
   const locale = await pageLocale();
   const t = messages(locale);
   const gpc = await recordGpc(view);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { linkView, pageLocale, UNSUBSCRIBE } from '../../../context';
+import { noteLinkVisit } from '@/domain/link-visits';
+import { linkView, pageLocale, requestInfo, UNSUBSCRIBE } from '../../../context';
 import { messages } from '../../../messages';
 import { param, SaveNotice, type Search } from '../../../notices';
 import { PreferenceForm } from '../../../preference-form';
@@ -22,6 +23,13 @@ export default async function LessPage({
   const result = await linkView(token, UNSUBSCRIBE);
   if (!result.ok) notFound();
   const view = result.view;
+  // For the analytics; the page after saving (`notice`) is not a new visit.
+  if (!param(query, 'notice'))
+    noteLinkVisit({
+      page: 'less',
+      claims: view.claims,
+      userAgent: (await requestInfo()).userAgent,
+    });
   const locale = await pageLocale();
   const t = messages(locale);
   return (
