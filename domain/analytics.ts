@@ -122,15 +122,18 @@ const MONTH = new Intl.DateTimeFormat('en-GB', {
 });
 const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
-/** "Sep 2026" for a month; "7 Sep" for a day; "week of 7 Sep" for a week. */
-export function bucketLabel(key: string, unit: Unit): string {
+/**
+ * "Sep 2026" for a month; "7 Sep" for a day; "week of 7 Sep" for a week, or "7 Sep" where space
+ * is short (under a chart's axis).
+ */
+export function bucketLabel(key: string, unit: Unit, short = false): string {
   const date = new Date(`${key}T00:00:00Z`);
   if (unit === 'month') return MONTH.format(date);
-  return unit === 'week' ? `week of ${DAY.format(date)}` : DAY.format(date);
+  return unit === 'week' && !short ? `week of ${DAY.format(date)}` : DAY.format(date);
 }
 
 export type Movements = Record<MovementKind, number>;
-export type SeriesPoint = Movements & { bucket: string; label: string };
+export type SeriesPoint = Movements & { bucket: string; label: string; axisLabel: string };
 export type BreakdownRow = Movements & { key: string; label: string };
 
 export const CHANNEL_NAMES: Record<Channel, string> = {
@@ -221,6 +224,7 @@ export async function workspaceAnalytics(
   const series = bucketsOf(period).map((bucket) => ({
     bucket,
     label: bucketLabel(bucket, period.unit),
+    axisLabel: bucketLabel(bucket, period.unit, true),
     ...(byBucket.get(bucket) ?? zero()),
   }));
   const totals = zero();

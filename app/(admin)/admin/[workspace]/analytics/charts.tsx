@@ -49,7 +49,8 @@ export function TimeBars({
   /** "per week", for the description. */
   unitLabel: string;
   tone: Tone;
-  points: { label: string; value: number }[];
+  /** `axis`: the shorter label written under the chart. */
+  points: { label: string; axis: string; value: number }[];
 }) {
   const total = points.reduce((sum, p) => sum + p.value, 0);
   const peak = points.reduce((best, p) => (p.value > best.value ? p : best), {
@@ -62,7 +63,11 @@ export function TimeBars({
   const gap = points.length > 60 ? 1 : 2;
   const first = points[0]?.label ?? '';
   const last = points.at(-1)?.label ?? '';
-  const middle = points.length > 2 ? points[Math.floor(points.length / 2)]?.label : undefined;
+  const axis = {
+    first: points[0]?.axis ?? '',
+    middle: points.length > 2 ? points[Math.floor(points.length / 2)]?.axis : undefined,
+    last: points.at(-1)?.axis ?? '',
+  };
   const description =
     total === 0
       ? `No ${title.toLowerCase()} between ${first} and ${last}.`
@@ -130,11 +135,13 @@ export function TimeBars({
       </div>
       <div
         aria-hidden="true"
-        className="ml-10 flex justify-between gap-2 text-slate-600 text-xs dark:text-slate-400"
+        className="ml-10 flex justify-between gap-2 whitespace-nowrap text-slate-600 text-xs dark:text-slate-400"
       >
-        <span>{first}</span>
-        {middle ? <span className="hidden sm:inline">{middle}</span> : null}
-        <span>{last}</span>
+        <span>{axis.first}</span>
+        {axis.middle ? (
+          <span className="hidden sm:inline lg:hidden xl:inline">{axis.middle}</span>
+        ) : null}
+        <span>{axis.last}</span>
       </div>
     </figure>
   );

@@ -98,7 +98,11 @@ export default async function AnalyticsPage({
               title={title}
               unitLabel={PER_UNIT[period.unit]}
               tone={kind as Tone}
-              points={data.series.map((p) => ({ label: p.label, value: p[kind] }))}
+              points={data.series.map((p) => ({
+                label: p.label,
+                axis: p.axisLabel,
+                value: p[kind],
+              }))}
             />
           ))}
         </div>
@@ -204,7 +208,7 @@ function Filters({
     <form
       method="get"
       aria-label="What to show"
-      className="grid grid-cols-2 items-end gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-[repeat(4,minmax(0,1fr))_auto] dark:border-slate-800"
+      className="grid grid-cols-1 items-end gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2 lg:grid-cols-[repeat(4,minmax(0,1fr))_auto] dark:border-slate-800"
     >
       <label className={field}>
         Period
@@ -252,7 +256,7 @@ function Filters({
           ))}
         </select>
       </label>
-      <button type="submit" className={`${buttonPrimary} col-span-2 sm:col-span-1`}>
+      <button type="submit" className={`${buttonPrimary} sm:col-span-2 lg:col-span-1`}>
         Show
       </button>
     </form>
