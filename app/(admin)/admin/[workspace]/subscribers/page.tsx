@@ -91,10 +91,11 @@ export default async function SubscribersPage({
               className="flex flex-col gap-2 rounded-lg border border-slate-300 border-dashed p-6 text-slate-700 dark:border-slate-700 dark:text-slate-300"
             >
               <p>
-                Nobody in {access.workspace.name} has “{search.query}” as{' '}
-                {search.lookedFor.length > 1 ? 'their ' : ''}
-                {search.lookedFor.join(', or ') || 'a key'}.
+                Nobody in {access.workspace.name} matches “{search.query}”.
               </p>
+              {search.lookedFor.length > 0 ? (
+                <p>Looked for it as: {search.lookedFor.join('; ')}.</p>
+              ) : null}
               <p>
                 Check the spelling, or search by another key. A person erased at their request is
                 found only by their subscriber id.

@@ -351,9 +351,13 @@ function Subscriptions({ subscriber }: { subscriber: SubscriberDetail }) {
                     <dt>{CHANNEL_LABELS[cell.channel]}</dt>
                     <dd>
                       <span
-                        className={`rounded px-1.5 py-0.5 font-medium text-xs ${STATUS_TONE[cell.status]}`}
+                        className={`rounded px-1.5 py-0.5 font-medium text-xs ${STATUS_TONE[c.kind === 'transactional' && cell.status === 'none' ? 'subscribed' : cell.status]}`}
                       >
-                        {cell.status === 'none' ? 'never subscribed' : STATUS_WORDS[cell.status]}
+                        {cell.status !== 'none'
+                          ? STATUS_WORDS[cell.status]
+                          : c.kind === 'transactional'
+                            ? 'always on'
+                            : 'never subscribed'}
                       </span>
                       {cell.status === 'subscribed' && cell.frequency
                         ? ` · ${FREQUENCY_LABELS[cell.frequency]}`
