@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { pageLocale } from '@/app/(subscriber)/context';
 import type { Search } from '@/app/(subscriber)/notices';
 import { type EmbedForm, loadEmbedForm } from '@/domain/embed';
+import { EmbedTheme, embedAccent } from './embed-form-view';
 import { embedMessages } from './embed-messages';
 
 export type EmbedPageProps = {
@@ -32,20 +33,13 @@ export function EmbedFrame({
   embed: Pick<EmbedForm, 'form' | 'workspace'>;
   children: ReactNode;
 }) {
-  const accent =
-    [embed.form.theme.accentColor, embed.workspace.accentColor].find(
-      (c) => c && /^#[0-9a-f]{3,8}$/i.test(c),
-    ) ?? '#4f46e5';
-  const dark = embed.form.theme.mode === 'dark';
   return (
-    <div
-      className={dark ? 'dark' : 'light'}
-      style={{ ['--accent' as string]: accent, colorScheme: dark ? 'dark' : 'light' }}
+    <EmbedTheme
+      accent={embedAccent(embed.form.theme.accentColor, embed.workspace.accentColor)}
+      dark={embed.form.theme.mode === 'dark'}
     >
-      <main className="flex flex-col gap-4 bg-white p-4 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-        {children}
-      </main>
-    </div>
+      {children}
+    </EmbedTheme>
   );
 }
 

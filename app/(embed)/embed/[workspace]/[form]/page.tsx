@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import { messages } from '@/app/(subscriber)/messages';
 import { param } from '@/app/(subscriber)/notices';
 import { signFormToken } from '@/domain/form-tokens';
+import { EmbedFormFields } from '../../../embed-form-view';
 import { EmbedFrame, type EmbedPageProps, FrameScript, loadEmbedPage } from '../../../frame';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +14,6 @@ export const metadata: Metadata = { title: 'Sign up', robots: { index: false, fo
  */
 export default async function EmbedFormPage(props: EmbedPageProps) {
   const { embed, locale, query, t, base } = await loadEmbedPage(props);
-  const what = messages(locale).what;
   const errors = new Map(
     (param(query, 'e') ?? '')
       .split(',')
@@ -34,8 +33,6 @@ export default async function EmbedFormPage(props: EmbedPageProps) {
       : errors.get('phone')
         ? t.required
         : undefined;
-  const input =
-    'min-h-11 w-full rounded-lg border border-slate-300 bg-white px-3 text-slate-900 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100';
   return (
     <EmbedFrame embed={embed}>
       <form
@@ -57,94 +54,19 @@ export default async function EmbedFormPage(props: EmbedPageProps) {
             {t.stale}
           </p>
         ) : null}
-        {embed.needsEmail ? (
-          <label className="flex flex-col gap-1">
-            <span className="font-medium">{t.email}</span>
-            <input
-              type="email"
-              name="email"
-              autoComplete="email"
-              inputMode="email"
-              defaultValue={param(query, 'email') ?? ''}
-              aria-invalid={emailError ? true : undefined}
-              aria-describedby={emailError ? 'email-error' : undefined}
-              className={input}
-            />
-            {emailError ? (
-              <span id="email-error" className="text-red-700 text-sm dark:text-red-400">
-                {emailError}
-              </span>
-            ) : null}
-          </label>
-        ) : null}
-        {embed.needsPhone ? (
-          <label className="flex flex-col gap-1">
-            <span className="font-medium">{t.phone}</span>
-            <input
-              type="tel"
-              name="phone"
-              autoComplete="tel"
-              inputMode="tel"
-              defaultValue={param(query, 'phone') ?? ''}
-              aria-invalid={phoneError ? true : undefined}
-              aria-describedby={phoneError ? 'phone-error phone-hint' : 'phone-hint'}
-              className={input}
-            />
-            <span id="phone-hint" className="text-slate-600 text-sm dark:text-slate-400">
-              {t.phoneHint}
-            </span>
-            {phoneError ? (
-              <span id="phone-error" className="text-red-700 text-sm dark:text-red-400">
-                {phoneError}
-              </span>
-            ) : null}
-          </label>
-        ) : null}
-        <fieldset
-          className="flex flex-col gap-1"
-          aria-describedby={errors.has('choices') ? 'choices-error' : undefined}
-        >
-          <legend className="mb-1 font-medium">{t.choose}</legend>
-          {embed.options.map((o) => (
-            <label key={o.key} className="flex min-h-11 items-start gap-3 py-1">
-              <input
-                type="checkbox"
-                name={o.key}
-                defaultChecked={chosen.has(o.key)}
-                className="mt-0.5 size-5 shrink-0 accent-[var(--accent)]"
-              />
-              <span className="flex flex-col">
-                <span>{what.categoryOn(o.name, o.channel)}</span>
-                {o.description ? (
-                  <span className="text-slate-600 text-sm dark:text-slate-400">
-                    {o.description}
-                  </span>
-                ) : null}
-              </span>
-            </label>
-          ))}
-          {errors.has('choices') ? (
-            <span id="choices-error" className="text-red-700 text-sm dark:text-red-400">
-              {t.chooseOne}
-            </span>
-          ) : null}
-        </fieldset>
-        {/* A field people never see; bots fill it in. */}
-        <div aria-hidden="true" className="absolute -left-[10000px] h-px w-px overflow-hidden">
-          <label>
-            {t.honeypot}
-            <input type="text" name="website" tabIndex={-1} autoComplete="off" defaultValue="" />
-          </label>
-        </div>
-        {embed.consentText ? (
-          <p className="text-slate-600 text-sm dark:text-slate-400">{embed.consentText.body}</p>
-        ) : null}
-        <button
-          type="submit"
-          className="inline-flex min-h-11 items-center justify-center rounded-lg bg-[var(--accent)] px-4 py-2.5 font-semibold text-white hover:opacity-90 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-[var(--accent)]"
-        >
-          {t.submit}
-        </button>
+        <EmbedFormFields
+          locale={locale}
+          needsEmail={embed.needsEmail}
+          needsPhone={embed.needsPhone}
+          options={embed.options}
+          consentText={embed.consentText?.body}
+          values={{
+            email: param(query, 'email') ?? '',
+            phone: param(query, 'phone') ?? '',
+            chosen,
+          }}
+          errors={errors}
+        />
       </form>
       <FrameScript
         allowed={embed.allowedOrigins}
