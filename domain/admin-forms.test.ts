@@ -413,6 +413,12 @@ describe('forms in the admin console', () => {
     ]);
     const row = await findFormBySlug(await db(), workspaceId, 'legacy');
     if (!row) throw new Error('form missing');
+    // Channels it does not offer yet start from the workspace's policy, not from "off".
+    expect(editorValues(row, { sms: true, whatsapp: false }).doubleOptIn).toEqual({
+      email: true,
+      sms: true,
+      whatsapp: false,
+    });
     expect(await editor(updateFormCommand, editorValues(row))).toMatchObject({
       ok: true,
       data: { changed: false },

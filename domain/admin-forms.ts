@@ -131,8 +131,12 @@ export async function formForAdmin(workspaceId: string, slug: string, database?:
   return findFormBySlug(dbh, workspaceId, slug);
 }
 
-/** The editor's values for a saved form (the shape `formUpdateSchema` parses). */
-export function editorValues(form: Form) {
+/**
+ * The editor's values for a saved form (the shape `formUpdateSchema` parses). A channel the form
+ * does not offer yet starts from the workspace's double opt-in policy (`defaults`), so ticking it
+ * later does not quietly turn confirmation off.
+ */
+export function editorValues(form: Form, defaults: Partial<Record<FormChannel, boolean>> = {}) {
   return {
     formId: form.id,
     slug: form.slug,
@@ -144,7 +148,10 @@ export function editorValues(form: Form) {
     categorySlugs: form.categorySlugs,
     consentTextKey: form.consentTextKey,
     doubleOptIn: Object.fromEntries(
-      FORM_CHANNELS.map((c) => [c, form.doubleOptIn[c] === true]),
+      FORM_CHANNELS.map((c) => [
+        c,
+        form.channels.includes(c) ? form.doubleOptIn[c] === true : (defaults[c] ?? true),
+      ]),
     ) as Record<FormChannel, boolean>,
     allowedOrigins: form.allowedOrigins.join('\n'),
     accentColor: form.theme.accentColor ?? '',
