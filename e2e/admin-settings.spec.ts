@@ -98,6 +98,11 @@ test('an editor changes name, accent, sender, link domain and a mail text, and s
   expect(await admin.horizontalOverflow()).toBe(0);
   await expect(settings.previewFrame().getByText('Hello from the Acme News team!')).toBeVisible();
   await screenshot(page, testInfo, 'mail-text-390');
+  // A full-page capture leaves a sandboxed frame below the fold blank: the preview on its own.
+  await testInfo.attach('mail-preview-390', {
+    body: await page.locator('iframe[title="Preview of the mail"]').screenshot(),
+    contentType: 'image/png',
+  });
   await page.setViewportSize(DESKTOP);
   await page.getByRole('button', { name: 'Save mail text' }).click();
   await expect(page.getByText('Saved. Mails from now on use this text.')).toBeVisible();
