@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import { closeDb, db } from '@/db/client';
 import { type AdminRole, apiKeys, auditLog } from '@/db/schema';
@@ -13,6 +13,10 @@ import { API_SCOPES, authenticateApiKey, createApiKey, hashApiKey, revokeKey } f
 import { auditLogPage } from './audit';
 import { makeWorkspace } from './test-fixtures';
 
+// Opening PGlite and migrating takes a while on a busy machine: in the hook, not the first test.
+beforeAll(async () => {
+  await db();
+});
 afterAll(() => closeDb());
 
 type Command<S extends z.ZodType, T> = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { closeDb, db } from '@/db/client';
 import { ADMIN_ROLES, type AdminRole, mailbox, outbox } from '@/db/schema';
@@ -18,6 +18,10 @@ import { auditLogPage } from './audit';
 import type { Job } from './outbox';
 import { makeWorkspace } from './test-fixtures';
 
+// Opening PGlite and migrating takes a while on a busy machine: in the hook, not the first test.
+beforeAll(async () => {
+  await db();
+});
 afterAll(() => closeDb());
 
 type Command<S extends z.ZodType, T> = {

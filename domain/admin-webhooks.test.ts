@@ -40,6 +40,8 @@ let unregister: () => void;
 const workerId = `admin-webhooks-${randomUUID().slice(0, 6)}`;
 
 beforeAll(async () => {
+  // Opening PGlite and migrating takes a while on a busy machine: here, not in the first test.
+  await db();
   receiver = await startReceiver();
   unregister = registerWebhookJobs({ allowPrivate: true, retryDelaysMs: [60_000] });
 });
