@@ -19,7 +19,8 @@ test('an editor changes name, accent, sender, link domain and a mail text, and s
   request,
   audit,
 }, testInfo) => {
-  test.setTimeout(240_000);
+  // Three people sign in and a mail goes through the outbox: generous on a shared machine.
+  test.setTimeout(480_000);
   const { slug, signIn } = await adminWorkspace(dial, 'adm-set');
   const admin = new AdminPages(page);
   const settings = new AdminSettingsPage(page);
@@ -99,10 +100,9 @@ test('an editor changes name, accent, sender, link domain and a mail text, and s
   await expect(settings.previewFrame().getByText('Hello from the Acme News team!')).toBeVisible();
   await screenshot(page, testInfo, 'mail-text-390');
   // A full-page capture leaves a sandboxed frame below the fold blank: the preview on its own.
-  await testInfo.attach('mail-preview-390', {
-    body: await page.locator('iframe[title="Preview of the mail"]').screenshot(),
-    contentType: 'image/png',
-  });
+  const previewShot = testInfo.outputPath('mail-preview-390.png');
+  await page.locator('iframe[title="Preview of the mail"]').screenshot({ path: previewShot });
+  await testInfo.attach('mail-preview-390', { path: previewShot, contentType: 'image/png' });
   await page.setViewportSize(DESKTOP);
   await page.getByRole('button', { name: 'Save mail text' }).click();
   await expect(page.getByText('Saved. Mails from now on use this text.')).toBeVisible();
