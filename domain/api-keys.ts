@@ -60,9 +60,12 @@ const CACHE_MS = 10_000;
 const CACHE_MAX = 10_000;
 const CACHE = Symbol.for('dial.apiKeyCache');
 const USAGE = Symbol.for('dial.apiKeyUsage');
+const GENERATION = Symbol.for('dial.apiKeyCacheGeneration');
 type Holder = {
   [CACHE]?: Map<string, { caller: ApiCaller | undefined; until: number }>;
   [USAGE]?: Map<string, Date>;
+  /** Bumped by every clear: a lookup that began before a clear must not refill the cache. */
+  [GENERATION]?: number;
 };
 const holder = globalThis as Holder;
 
@@ -80,6 +83,7 @@ export async function authenticateApiKey(
   if (hit && hit.until > now) {
     caller = hit.caller;
   } else {
+    const generation = holder[GENERATION] ?? 0;
     const dbh = database ?? (await getDb());
     const row = await findApiKeyByHash(dbh, hash);
     caller = row
@@ -90,8 +94,12 @@ export async function authenticateApiKey(
           scope: row.scope,
         }
       : undefined;
-    if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(hash, { caller, until: now + CACHE_MS });
+    // A revocation that committed while this lookup was reading cleared the cache: what this
+    // lookup read may be from before it, so it answers this once and is not remembered.
+    if ((holder[GENERATION] ?? 0) === generation) {
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(hash, { caller, until: now + CACHE_MS });
+    }
   }
   // Remembered here, written by flushKeyUsage at most once a minute: requests write nothing.
   if (caller) {
@@ -102,6 +110,7 @@ export async function authenticateApiKey(
 }
 
 export function clearApiKeyCache(): void {
+  holder[GENERATION] = (holder[GENERATION] ?? 0) + 1;
   holder[CACHE]?.clear();
 }
 
