@@ -32,7 +32,7 @@ export default async function FormPage({
   const access = await pageAccess(decodeURIComponent(slug), 'viewer');
   // Another workspace's form is not found here, like one that does not exist.
   const [form, data] = await Promise.all([
-    formForAdmin(access.workspace.id, decodeURIComponent(formSlug)),
+    formForAdmin(access.workspace.id, safeDecode(formSlug)),
     formEditorData(access.workspace.id),
   ]);
   if (!form) notFound();
@@ -163,4 +163,13 @@ export default async function FormPage({
       )}
     </>
   );
+}
+
+/** A malformed escape in the address is a form that does not exist, not a crash. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
 }
