@@ -67,7 +67,7 @@ export default async function WorkspaceLayout({
             <SignOutButton className="min-h-11 rounded-lg border border-slate-300 bg-white px-3 font-semibold hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 dark:border-slate-700 dark:bg-slate-950 dark:hover:bg-slate-800" />
           </div>
         </div>
-        <WorkspaceNav slug={access.workspace.slug} />
+        <WorkspaceNav slug={access.workspace.slug} role={access.role} />
       </header>
       <main className="mx-auto flex w-full max-w-5xl flex-1 flex-col gap-6 px-4 py-6 sm:px-6">
         {children}

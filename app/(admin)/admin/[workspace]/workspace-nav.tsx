@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import type { AdminRole } from '@/db/schema';
 import { textLink } from '../ui';
 
 /** The console's sections, in the order the nav shows them; `path` follows /admin/{slug}. */
@@ -14,13 +15,16 @@ export const SECTIONS = [
   { path: '/subscribers', label: 'Subscribers' },
   { path: '/analytics', label: 'Analytics' },
   { path: '/import', label: 'Import & export' },
-  { path: '/api-keys', label: 'API keys' },
+  { path: '/api-keys', label: 'API keys', owner: true },
   { path: '/webhooks', label: 'Webhooks' },
   { path: '/team', label: 'Team' },
 ] as const;
 
-/** The workspace's sections; the one being viewed (or a page under it) is marked current. */
-export function WorkspaceNav({ slug }: { slug: string }) {
+/**
+ * The workspace's sections the admin's role can open (the pages check again); the one being
+ * viewed, or a page under it, is marked current.
+ */
+export function WorkspaceNav({ slug, role }: { slug: string; role: AdminRole }) {
   const pathname = usePathname() ?? '';
   const base = `/admin/${slug}`;
   const current = (path: string) =>
@@ -30,7 +34,7 @@ export function WorkspaceNav({ slug }: { slug: string }) {
   return (
     <nav aria-label="Workspace" className="mx-auto max-w-5xl px-4 pb-2 sm:px-6">
       <ul className="flex flex-wrap gap-x-4 text-sm">
-        {SECTIONS.map((section) => {
+        {SECTIONS.filter((s) => role === 'owner' || !('owner' in s)).map((section) => {
           const here = current(section.path);
           return (
             <li key={section.path}>
