@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Db, type DbOrTx, db as getDb } from '@/db/client';
+import { type Db, type DbOrTx, dbKind, db as getDb } from '@/db/client';
 import { loadCategories, loadSubscriptions } from '@/db/queries/consent';
 import {
   advanceImport,
@@ -885,6 +885,12 @@ export async function processImportBatch(
 
 /** How long one job runs before it hands over to a fresh job (other jobs run in between). */
 const SLICE_MS = 15_000;
+/** Rows per batch on the embedded database (see runImportJob). */
+const EMBEDDED_BATCH = 500;
+
+function sleep(ms: number) {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
 const MAX_IMPORT_ATTEMPTS = 6;
 
 export async function runImportJob(
@@ -895,6 +901,10 @@ export async function runImportJob(
   const dbh = database ?? (await getDb());
   const importId = String(job.payload.importId ?? '');
   const deadline = Date.now() + (options.sliceMs ?? SLICE_MS);
+  // The embedded database answers one query at a time: smaller batches with a rest after each
+  // (half the batch's time) keep the console and the API answering while an import runs.
+  const embedded = (await dbKind()) === 'pglite';
+  const batchSize = options.batchSize ?? (embedded ? EMBEDDED_BATCH : IMPORT_BATCH);
   try {
     // Duplicates are a property of the whole file, fixed once started: read once per slice.
     const imp = await findImport(dbh, job.workspaceId ?? '', importId);
@@ -903,12 +913,10 @@ export async function runImportJob(
       (await duplicateRows(dbh, imp.id, imp.mapping)).map((d) => [d.row, d]),
     );
     for (;;) {
-      const result = await processImportBatch(
-        importId,
-        { batchSize: options.batchSize, duplicates },
-        dbh,
-      );
+      const began = Date.now();
+      const result = await processImportBatch(importId, { batchSize, duplicates }, dbh);
       if (result.finished) return;
+      if (embedded) await sleep(Math.max(50, (Date.now() - began) / 2));
       if (Date.now() >= deadline) {
         // The next slice runs before the consent.changed jobs this one queued: dated back, so the
         // worker (which takes the oldest first) does not finish the backlog before the import.

@@ -110,14 +110,18 @@ export default async function ImportPage({ params }: { params: Promise<{ workspa
           </p>
           <ul className="flex flex-col gap-2 sm:flex-row sm:flex-wrap">
             <li>
-              <a href={`${base}/export/subscribers`} className={buttonSecondary} download>
+              <a
+                href={`${base}/export/subscribers`}
+                className={`${buttonSecondary} w-full sm:w-auto`}
+                download
+              >
                 Subscribers and their subscriptions
               </a>
             </li>
             <li>
               <a
                 href={`${base}/export/suppressions?channel=email`}
-                className={buttonSecondary}
+                className={`${buttonSecondary} w-full sm:w-auto`}
                 download
               >
                 Suppression list: email
@@ -126,14 +130,18 @@ export default async function ImportPage({ params }: { params: Promise<{ workspa
             <li>
               <a
                 href={`${base}/export/suppressions?channel=sms`}
-                className={buttonSecondary}
+                className={`${buttonSecondary} w-full sm:w-auto`}
                 download
               >
                 Suppression list: SMS
               </a>
             </li>
             <li>
-              <a href={`${base}/export/ledger`} className={buttonSecondary} download>
+              <a
+                href={`${base}/export/ledger`}
+                className={`${buttonSecondary} w-full sm:w-auto`}
+                download
+              >
                 Consent ledger
               </a>
             </li>

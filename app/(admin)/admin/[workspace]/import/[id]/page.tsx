@@ -85,8 +85,8 @@ export default async function ImportDetailPage({
               3. Start
             </h2>
             <p className="max-w-prose text-slate-700 text-sm dark:text-slate-300">
-              The import runs in the background in batches of 1,000; you can leave this page and
-              come back. Each row is checked again as it is applied.
+              The import runs in the background, a batch at a time; you can leave this page and come
+              back. Each row is checked again as it is applied.
             </p>
             <StartButton
               workspaceSlug={access.workspace.slug}
