@@ -26,6 +26,7 @@ import {
 import { recordAudit } from './audit';
 import { DomainError } from './errors';
 import { isUniqueViolation } from './subscribers';
+import { requiresDoubleOptIn } from './workspaces';
 
 /**
  * Embedded forms as the admin console configures them (issue 7, item 5): what a form asks for,
@@ -49,6 +50,8 @@ export type FormEditorData = WorkspaceFormContext & {
   workspaceAccent: string;
   /** The workspace's double opt-in policy: a new form starts from it. */
   doubleOptInDefaults: Partial<Record<FormChannel, boolean>>;
+  /** Channels whose double opt-in the workspace's policy requires: no form can turn it off. */
+  doubleOptInRequired: Partial<Record<FormChannel, boolean>>;
 };
 
 const DEFAULT_ACCENT = '#4f46e5';
@@ -92,6 +95,9 @@ export async function formEditorData(
     locales,
     workspaceAccent: accent && /^#[0-9a-f]{3,8}$/i.test(accent) ? accent : DEFAULT_ACCENT,
     doubleOptInDefaults: Object.fromEntries(FORM_CHANNELS.map((c) => [c, policy[c] !== false])),
+    doubleOptInRequired: Object.fromEntries(
+      FORM_CHANNELS.map((c) => [c, requiresDoubleOptIn(workspace, undefined, c)]),
+    ),
   };
 }
 

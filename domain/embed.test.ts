@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, db } from '@/db/client';
 import { insertConsentTexts, insertForms } from '@/db/queries/workspaces';
-import { evidence, subscribers } from '@/db/schema';
+import { evidence, subscribers, workspaces } from '@/db/schema';
 import { check } from './check';
 import { applyConsentFor } from './consent';
 import {
@@ -60,6 +60,16 @@ beforeAll(async () => {
     },
   ]);
 });
+
+/** This workspace's double opt-in policy (Settings), as each test needs it. */
+async function setDoubleOptInPolicy(doubleOptIn: Partial<Record<'email' | 'sms', boolean>>) {
+  await (await db())
+    .update(workspaces)
+    .set({
+      settings: sql`jsonb_set(${workspaces.settings}, '{policies,doubleOptIn}', ${JSON.stringify(doubleOptIn)}::jsonb)`,
+    })
+    .where(eq(workspaces.id, workspaceId));
+}
 
 async function form(name = 'signup'): Promise<EmbedForm> {
   const embed = await loadEmbedForm({ workspaceSlug: slug, formSlug: name, locale: 'en' });
@@ -185,7 +195,8 @@ describe('submitting the form', () => {
     expect(row?.data.detail).toMatchObject({ originVerified: false });
   });
 
-  it('subscribes at once where the form has no double opt-in', async () => {
+  it('subscribes at once where neither the form nor the workspace asks for double opt-in', async () => {
+    await setDoubleOptInPolicy({});
     const embed = await form('single');
     const outcome = await submitEmbedForm({
       embed,
@@ -194,6 +205,23 @@ describe('submitting the form', () => {
     });
     expect(outcome).toMatchObject({ kind: 'accepted', status: 'subscribed' });
     expect((await promoEmail('now@example.com')).allowed).toBe(true);
+  });
+
+  it("keeps the workspace's double opt-in policy where a form has none (a form cannot take it away)", async () => {
+    await setDoubleOptInPolicy({ email: true });
+    const embed = await form('single');
+    expect(embed.form.doubleOptIn).toEqual({ email: true });
+    const outcome = await submitEmbedForm({
+      embed,
+      fields: fields(embed, { email: 'floor@example.com', 'opt:promotions:email': 'on' }),
+      locale: 'en',
+    });
+    expect(outcome).toMatchObject({ kind: 'accepted', status: 'pending' });
+    expect(await promoEmail('floor@example.com')).toMatchObject({
+      allowed: false,
+      reason: 'pending',
+    });
+    await setDoubleOptInPolicy({});
   });
 
   it('asks again for a stale or forged form token, bad addresses and no choice', async () => {

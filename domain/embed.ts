@@ -18,6 +18,7 @@ import { type Brand, brandOf } from './preferences';
 import { hit } from './rate-limit';
 import { emailSchema, phoneSchema, upsertSubscriber } from './subscribers';
 import type { ConsentChange } from './transitions';
+import { requiresDoubleOptIn } from './workspaces';
 
 /**
  * Embedded signup and checkout forms: what a form offers, a visitor's submission through the one
@@ -87,9 +88,13 @@ export async function loadEmbedForm(
   const allowedOrigins = [
     ...new Set([...form.allowedOrigins, ...(workspace.slug === 'demo' ? DEMO_ORIGINS : [])]),
   ];
+  // The workspace's double opt-in policy is a floor: a form may add it, never take it away.
+  const doubleOptIn = Object.fromEntries(
+    form.channels.map((c) => [c, requiresDoubleOptIn(workspace, form.doubleOptIn, c)]),
+  );
   return {
     workspace: brandOf(workspace),
-    form,
+    form: { ...form, doubleOptIn },
     allowedOrigins,
     options,
     consentText: consentText

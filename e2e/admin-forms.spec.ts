@@ -147,11 +147,16 @@ test('an editor creates a form with a live preview and a copyable snippet; the e
   await forms.category('Weekly digest').uncheck();
   await expect(preview.getByRole('checkbox', { name: /Weekly digest/ })).toHaveCount(0);
   await forms.category('Weekly digest').check();
-  await forms.doubleOptIn('Email').uncheck();
+  // The workspace's policy (Settings) keeps double opt-in on by email: no form can turn it off.
+  await expect(forms.doubleOptIn('Email')).toBeChecked();
+  await expect(forms.doubleOptIn('Email')).toBeDisabled();
+  await expect(
+    page.getByText('(always on: the workspace’s policy, in Settings)').first(),
+  ).toBeVisible();
   await forms.submit('Save changes').click();
   await expect(page.getByText('Saved “newsletter”.', { exact: false })).toBeVisible();
   await page.reload();
-  await expect(forms.doubleOptIn('Email')).not.toBeChecked();
+  await expect(forms.doubleOptIn('Email')).toBeChecked();
   await expect(forms.doubleOptIn('WhatsApp')).toBeChecked();
   await expect(forms.channel('WhatsApp')).toBeChecked();
 
@@ -198,7 +203,7 @@ test('an editor creates a form with a live preview and a copyable snippet; the e
     .getByRole('link', { name: 'Audit log' })
     .click();
   await expect(admin.auditRows().first()).toContainText(
-    'Edited the form newsletter: changed its channels and double opt-in',
+    'Edited the form newsletter: changed its channels',
   );
   await expect(admin.auditRows().nth(1)).toContainText('Created the form newsletter');
 

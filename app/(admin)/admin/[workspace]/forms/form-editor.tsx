@@ -68,6 +68,7 @@ export function FormEditor({
   locales,
   defaultLocale,
   workspaceAccent,
+  doubleOptInRequired = {},
   initial,
 }: {
   workspaceSlug: string;
@@ -76,6 +77,8 @@ export function FormEditor({
   locales: Locale[];
   defaultLocale: Locale;
   workspaceAccent: string;
+  /** Channels the workspace's policy keeps on double opt-in, whatever the form says. */
+  doubleOptInRequired?: Partial<Record<FormChannel, boolean>>;
   initial: FormEditorValues;
 }) {
   const editing = Boolean(initial.formId);
@@ -354,8 +357,15 @@ export function FormEditor({
             <div className="flex flex-col gap-2">
               {FORM_CHANNELS.filter((c) => chosenChannels.includes(c)).map((channel) => (
                 <label key={channel} className={choice}>
-                  <input type="checkbox" {...register(`doubleOptIn.${channel}`)} />
+                  <input
+                    type="checkbox"
+                    {...register(`doubleOptIn.${channel}`)}
+                    {...(doubleOptInRequired[channel] ? { checked: true, disabled: true } : {})}
+                  />
                   {DOUBLE_OPT_IN_WORDS[channel]}
+                  {doubleOptInRequired[channel]
+                    ? ' (always on: the workspace’s policy, in Settings)'
+                    : ''}
                 </label>
               ))}
             </div>

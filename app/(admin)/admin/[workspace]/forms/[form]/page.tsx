@@ -98,6 +98,7 @@ export default async function FormPage({
             locales={data.locales.locales}
             defaultLocale={data.defaultLocale}
             workspaceAccent={data.workspaceAccent}
+            doubleOptInRequired={data.doubleOptInRequired}
             initial={initial}
           />
         </section>

@@ -33,6 +33,7 @@ export default async function NewFormPage({ params }: { params: Promise<{ worksp
         locales={data.locales.locales}
         defaultLocale={data.defaultLocale}
         workspaceAccent={data.workspaceAccent}
+        doubleOptInRequired={data.doubleOptInRequired}
         initial={{
           formId: '',
           slug: '',
