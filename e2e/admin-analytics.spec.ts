@@ -70,7 +70,7 @@ test('a viewer reads three months of seeded analytics, changes the range and fil
 
   // Three months of history, through the one door; the ledger verifies after it.
   const seeded = await dial.cli(
-    ['demo', 'history', '--workspace', slug, '--months', '3', '--subscribers', '80'],
+    ['demo', 'history', '--workspace', slug, '--months', '3', '--subscribers', '50'],
     { timeoutMs: 120_000 },
   );
   expect(seeded.stderr).toBe('');
