@@ -7,6 +7,7 @@ import {
   consentEvents,
   evidence,
   feedback,
+  linkVisits,
   mailbox,
   outbox,
   subscribers,
@@ -17,6 +18,7 @@ import { check } from './check';
 import { applyConsentFor } from './consent';
 import { eraseSubscriber } from './erasure';
 import { DomainError } from './errors';
+import { recordLinkVisits } from './link-visits';
 import { exportSubscriberData } from './my-data';
 import { subscriberUpsertSchema, upsertSubscriber } from './subscribers';
 import { isSuppressed, suppressionHash } from './suppression';
@@ -149,6 +151,20 @@ describe('eraseSubscriber', () => {
     ({ workspaceId: otherWorkspaceId } = await makeWorkspace('erase-other'));
     person = await richSubscriber(workspaceId, 'ana');
     bystander = await richSubscriber(workspaceId, 'bo');
+    for (const who of [person, bystander]) {
+      await recordLinkVisits([
+        {
+          page: 'unsubscribe',
+          claims: {
+            workspaceId,
+            subscriberId: who.id,
+            categoryId: null,
+            channel: 'email',
+            issuedAt: new Date(),
+          },
+        },
+      ]);
+    }
     // The same address in another workspace: a different person to that business.
     await upsertSubscriber(otherWorkspaceId, { email: person.email });
     const dbh = await db();
@@ -241,6 +257,14 @@ describe('eraseSubscriber', () => {
       .from(evidence)
       .where(sql`${evidence.subscriberId} = ${bystander.id}`);
     expect(kept.length).toBeGreaterThan(0);
+  });
+
+  it("deletes the links' visits of the erased person only", async () => {
+    const dbh = await db();
+    const visits = async (id: string) =>
+      (await dbh.select().from(linkVisits).where(sql`${linkVisits.subscriberId} = ${id}`)).length;
+    expect(await visits(person.id)).toBe(0);
+    expect(await visits(bystander.id)).toBe(1);
   });
 
   it('clears feedback comments but keeps the reason', async () => {

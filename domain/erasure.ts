@@ -4,6 +4,7 @@ import {
   clearFeedbackComments,
   clearSubscriberIdentifiers,
   deleteEvidence,
+  deleteLinkVisits,
   subscriberIdentifiers,
 } from '@/db/queries/erasure';
 import { deleteDevMailsTo } from '@/db/queries/mailbox';
@@ -65,6 +66,7 @@ export async function eraseSubscriber(input: EraseInput, database?: Db): Promise
           await deleteEvidence(tx, ids);
           await deleteSubscriberSends(tx, ids);
           await clearFeedbackComments(tx, ids);
+          await deleteLinkVisits(tx, ids);
           await cancelPendingMail(tx, ids);
           await clearWebhookBodies(tx, ids);
           if (keys?.email) await deleteDevMailsTo(tx, { workspaceId, address: keys.email });

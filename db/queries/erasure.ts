@@ -1,6 +1,14 @@
 import { and, asc, eq, isNotNull, like, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../client';
-import { categories, consentEvents, evidence, feedback, outbox, subscribers } from '../schema';
+import {
+  categories,
+  consentEvents,
+  evidence,
+  feedback,
+  linkVisits,
+  outbox,
+  subscribers,
+} from '../schema';
 
 /**
  * A subscriber's personal data outside the ledger: what "my data" lists and what erasure removes
@@ -49,6 +57,18 @@ export function deleteEvidence(tx: Tx, input: { workspaceId: string; subscriberI
       ),
     )
     .returning({ id: evidence.id });
+}
+
+/** Which of the person's links they opened, and when: behaviour, not a record of consent. */
+export function deleteLinkVisits(tx: Tx, input: { workspaceId: string; subscriberId: string }) {
+  return tx
+    .delete(linkVisits)
+    .where(
+      and(
+        eq(linkVisits.workspaceId, input.workspaceId),
+        eq(linkVisits.subscriberId, input.subscriberId),
+      ),
+    );
 }
 
 /** Free-text comments may say anything about the person; the reason (a fixed code) stays. */
