@@ -21,6 +21,9 @@ process.env.E2E_SMTP_PORT ??= '3125';
 process.env.E2E_MAIL_PORT ??= '3102';
 process.env.E2E_MAIL_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dial-e2e-mail-'));
 process.env.E2E_HOST_PORT ??= '3301';
+// The admin journey's own Dial on PostgreSQL and the SMTP server that catches its mail.
+process.env.E2E_JOURNEY_PORT ??= '3104';
+process.env.E2E_JOURNEY_SMTP_PORT ??= '3126';
 
 const port = process.env.E2E_PORT;
 const dataDir = process.env.E2E_DATA_DIR;

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { expect, test } from './fixtures';
 import { AdminCategoriesPage } from './pages/admin-categories-page';
-import { AdminPages, confirmPath } from './pages/admin-pages';
+import { AdminPages, adminWorkspace } from './pages/admin-pages';
 import { DESKTOP, PHONE, screenshot } from './support';
 
 /**
@@ -16,29 +15,11 @@ test('an editor creates, reorders, edits and archives categories; a viewer only 
   browser,
   audit,
 }, testInfo) => {
-  const slug = `adm-cat-${randomUUID().slice(0, 6)}`;
-  const created = await dial.cli(['workspace', 'create', '--slug', slug, '--name', `Shop ${slug}`]);
-  expect(created.code, created.stderr).toBe(0);
-  const signInLink = async (email: string, role: string) => {
-    const made = await dial.cli([
-      'admin',
-      'create',
-      '--email',
-      email,
-      '--workspace',
-      slug,
-      '--role',
-      role,
-    ]);
-    expect(made.code, made.stderr).toBe(0);
-    return confirmPath(made.stdout.trim());
-  };
+  const { slug, signIn } = await adminWorkspace(dial, 'adm-cat');
   const admin = new AdminPages(page);
   const categories = new AdminCategoriesPage(page);
 
-  await page.goto(await signInLink(`editor-${randomUUID().slice(0, 8)}@example.com`, 'editor'));
-  await admin.signInButton().click();
-  await expect(page).toHaveURL(new RegExp(`/admin/${slug}$`));
+  await signIn(page, 'editor');
 
   // The shell leads to the categories; a new workspace has none yet.
   await page
@@ -166,11 +147,7 @@ test('an editor creates, reorders, edits and archives categories; a viewer only 
   // A viewer sees the same list and nothing that changes it; the edit page is not theirs.
   const viewerContext = await browser.newContext({ baseURL: dial.baseURL });
   const viewerPage = await viewerContext.newPage();
-  await viewerPage.goto(
-    await signInLink(`viewer-${randomUUID().slice(0, 8)}@example.com`, 'viewer'),
-  );
-  await new AdminPages(viewerPage).signInButton().click();
-  await expect(viewerPage).toHaveURL(new RegExp(`/admin/${slug}$`));
+  await signIn(viewerPage, 'viewer');
   const viewerCategories = new AdminCategoriesPage(viewerPage);
   await viewerCategories.open(slug);
   await expect(viewerCategories.inUse()).toHaveCount(1);

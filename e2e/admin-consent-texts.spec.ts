@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from './fixtures';
 import { AdminConsentTextsPage } from './pages/admin-consent-texts-page';
-import { AdminPages, confirmPath } from './pages/admin-pages';
+import { AdminPages, adminWorkspace } from './pages/admin-pages';
 import { DESKTOP, PHONE, screenshot } from './support';
 
 /**
@@ -17,30 +17,12 @@ test('an editor writes a consent text and a new version; both stay readable; a v
   browser,
   audit,
 }, testInfo) => {
-  const slug = `adm-ct-${randomUUID().slice(0, 6)}`;
-  const created = await dial.cli(['workspace', 'create', '--slug', slug, '--name', `Shop ${slug}`]);
-  expect(created.code, created.stderr).toBe(0);
-  const signInLink = async (email: string, role: string) => {
-    const made = await dial.cli([
-      'admin',
-      'create',
-      '--email',
-      email,
-      '--workspace',
-      slug,
-      '--role',
-      role,
-    ]);
-    expect(made.code, made.stderr).toBe(0);
-    return confirmPath(made.stdout.trim());
-  };
+  const { slug, signIn } = await adminWorkspace(dial, 'adm-ct');
   const admin = new AdminPages(page);
   const texts = new AdminConsentTextsPage(page);
   const editorEmail = `editor-${randomUUID().slice(0, 8)}@example.com`;
 
-  await page.goto(await signInLink(editorEmail, 'editor'));
-  await admin.signInButton().click();
-  await expect(page).toHaveURL(new RegExp(`/admin/${slug}$`));
+  await signIn(page, 'editor', editorEmail);
 
   // The shell leads to the consent texts; a new workspace has none yet.
   await page
@@ -138,11 +120,7 @@ test('an editor writes a consent text and a new version; both stay readable; a v
   // A viewer reads every version and has no way to write one; the form is not theirs.
   const viewerContext = await browser.newContext({ baseURL: dial.baseURL });
   const viewerPage = await viewerContext.newPage();
-  await viewerPage.goto(
-    await signInLink(`viewer-${randomUUID().slice(0, 8)}@example.com`, 'viewer'),
-  );
-  await new AdminPages(viewerPage).signInButton().click();
-  await expect(viewerPage).toHaveURL(new RegExp(`/admin/${slug}$`));
+  await signIn(viewerPage, 'viewer');
   const viewerTexts = new AdminConsentTextsPage(viewerPage);
   await viewerPage.goto(`/admin/${slug}/consent-texts/marketing-consent`);
   await expect(viewerTexts.versions('English')).toHaveCount(2);

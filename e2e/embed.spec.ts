@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { SMTPServer } from 'smtp-server';
 import { expect, test } from './fixtures';
+import { type SmtpCapture, startSmtpCapture, textPart } from './smtp-capture';
 
 /**
  * The embedded signup and checkout forms, from a shop on another site (the demo host on
@@ -33,55 +33,17 @@ test.use({
   },
 });
 
-type Mail = { to: string; raw: string };
-const inbox: Mail[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpCapture;
 
 test.beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        raw += chunk;
-      });
-      stream.on('end', () => {
-        for (const rcpt of session.envelope.rcptTo)
-          inbox.push({ to: rcpt.address.toLowerCase(), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) =>
-    smtp.listen(Number(process.env.E2E_SMTP_PORT), '127.0.0.1', resolve),
-  );
+  smtp = await startSmtpCapture(Number(process.env.E2E_SMTP_PORT));
 });
 
 test.afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
-/** The text part of a mail, decoded (nodemailer writes quoted-printable). */
-function textPart(raw: string): string {
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(raw)?.[1] ?? '';
-  const part = raw.split(`--${boundary}`).find((p) => /Content-Type:\s*text\/plain/i.test(p)) ?? '';
-  const body = part.split('\r\n\r\n').slice(1).join('\r\n\r\n');
-  return Buffer.from(
-    body
-      .replace(/=\r\n/g, '')
-      .replace(/=([0-9A-F]{2})/gi, (_, hex: string) =>
-        String.fromCharCode(Number.parseInt(hex, 16)),
-      ),
-    'latin1',
-  ).toString('utf8');
-}
-
-async function mailTo(address: string): Promise<Mail> {
-  await expect.poll(() => inbox.some((m) => m.to === address), { timeout: 20_000 }).toBe(true);
-  return inbox.find((m) => m.to === address) as Mail;
-}
+const mailTo = (address: string) => smtp.mailTo(address);
 
 /** Collects the dial:* events the host page receives, from before the loader runs. */
 async function recordEvents(page: Page) {

@@ -364,8 +364,9 @@ prepare_e2e_data_dir() {
 
 run_e2e() {
   prepare_e2e_data_dir
-  # The e2e server uses the embedded PGlite default, never the run's PostgreSQL database.
-  env -u DATABASE_URL npx playwright test
+  # The e2e servers use the embedded PGlite default, never the run's PostgreSQL database; the
+  # admin journey starts a Dial of its own on a new, empty database made through ADMIN_URL.
+  env -u DATABASE_URL E2E_PG_ADMIN_URL="$ADMIN_URL" npx playwright test
 }
 
 # --- main -----------------------------------------------------------------------------------
@@ -380,7 +381,7 @@ else
   step_skip "chromium"
 fi
 
-if wants pg || wants db; then
+if wants pg || wants db || wants e2e; then
   run_step "postgresql" ensure_postgres
   run_step "create database" create_test_db
 else
