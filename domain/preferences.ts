@@ -4,6 +4,7 @@ import { findWorkspaceById, listCategories } from '@/db/queries/workspaces';
 import type { Channel, Frequency, SubscriptionStatus } from '@/db/schema';
 import { verifyLink } from './signing-keys';
 import type { TokenClaims, TokenPurpose, VerifyFailure } from './tokens';
+import { asksFeedbackQuestion } from './workspaces';
 
 /**
  * What a signed link shows its holder: the workspace's brand, and the subscriber's consent per
@@ -20,6 +21,8 @@ export type Brand = {
   postalAddress?: string;
   defaultLocale?: string;
   linkDomain?: string;
+  /** The workspace's policy: ask the optional "why?" after an opt-out. */
+  asksFeedback: boolean;
 };
 
 export type CategoryView = {
@@ -62,6 +65,7 @@ export function brandOf(workspace: {
     postalAddress?: string;
     defaultLocale?: string;
     linkDomain?: string;
+    policies?: { feedbackQuestion?: boolean };
   };
 }): Brand {
   return {
@@ -74,6 +78,7 @@ export function brandOf(workspace: {
     postalAddress: workspace.settings.postalAddress,
     defaultLocale: workspace.settings.defaultLocale,
     linkDomain: workspace.settings.linkDomain,
+    asksFeedback: asksFeedbackQuestion(workspace),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceSettings } from '@/db/schema';
+import { brandOf } from './preferences';
 import {
   asksFeedbackQuestion,
   defaultSettings,
@@ -10,6 +11,14 @@ import {
 const ws = (settings: WorkspaceSettings) => ({ settings });
 
 describe("a workspace's policies", () => {
+  it('the unsubscribe page asks "why?" unless the policy turns the question off', () => {
+    const brand = (settings: WorkspaceSettings) =>
+      brandOf({ id: 'w', slug: 'w', name: 'W', settings });
+    expect(brand({}).asksFeedback).toBe(true);
+    expect(brand({ policies: { feedbackQuestion: true } }).asksFeedback).toBe(true);
+    expect(brand({ policies: { feedbackQuestion: false } }).asksFeedback).toBe(false);
+  });
+
   it('double opt-in: the form may add it, never take away the workspace’s', () => {
     const policy = ws({ policies: { doubleOptIn: { email: true } } });
     expect(requiresDoubleOptIn(policy, {}, 'email')).toBe(true);

@@ -52,7 +52,8 @@ export default async function DonePage({
     ? (await verifyLink(undo, { workspaceId: view.workspace.id, purpose: 'undo' })).ok
     : false;
   const changeId = one('change');
-  const showQuestion = changeId && state !== 'thanks' && state !== 'skipped';
+  const showQuestion =
+    view.workspace.asksFeedback && changeId && state !== 'thanks' && state !== 'skipped';
   return (
     <Shell brand={view.workspace} locale={locale}>
       <h1 className="font-bold text-2xl">{t.done.heading}</h1>
