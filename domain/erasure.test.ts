@@ -7,6 +7,8 @@ import {
   consentEvents,
   evidence,
   feedback,
+  importRows,
+  imports,
   linkVisits,
   mailbox,
   outbox,
@@ -165,6 +167,16 @@ describe('eraseSubscriber', () => {
         },
       ]);
     }
+    // An upload whose rows name both people, one with the address typed differently.
+    const [upload] = await (await db())
+      .insert(imports)
+      .values({ workspaceId, fileName: 'customers.csv' })
+      .returning({ id: imports.id });
+    await (await db()).insert(importRows).values([
+      { importId: upload?.id as string, row: 2, cells: [` ${person.email.toUpperCase()} `, ''] },
+      { importId: upload?.id as string, row: 3, cells: ['', person.phone.replace('+1', '+1 (')] },
+      { importId: upload?.id as string, row: 4, cells: [bystander.email, bystander.phone] },
+    ]);
     // The same address in another workspace: a different person to that business.
     await upsertSubscriber(otherWorkspaceId, { email: person.email });
     const dbh = await db();
@@ -265,6 +277,17 @@ describe('eraseSubscriber', () => {
       (await dbh.select().from(linkVisits).where(sql`${linkVisits.subscriberId} = ${id}`)).length;
     expect(await visits(person.id)).toBe(0);
     expect(await visits(bystander.id)).toBe(1);
+  });
+
+  it('deletes the rows of uploaded files that name the person, however they were typed', async () => {
+    const rows = await (await db())
+      .select({ row: importRows.row })
+      .from(importRows)
+      .innerJoin(
+        imports,
+        sql`${imports.id} = ${importRows.importId} and ${imports.workspaceId} = ${workspaceId}`,
+      );
+    expect(rows.map((r) => r.row)).toEqual([4]);
   });
 
   it('clears feedback comments but keeps the reason', async () => {

@@ -4,6 +4,7 @@ import {
   clearFeedbackComments,
   clearSubscriberIdentifiers,
   deleteEvidence,
+  deleteImportRowsNaming,
   deleteLinkVisits,
   subscriberIdentifiers,
 } from '@/db/queries/erasure';
@@ -67,6 +68,11 @@ export async function eraseSubscriber(input: EraseInput, database?: Db): Promise
           await deleteSubscriberSends(tx, ids);
           await clearFeedbackComments(tx, ids);
           await deleteLinkVisits(tx, ids);
+          await deleteImportRowsNaming(tx, {
+            workspaceId,
+            email: keys?.email ?? null,
+            phone: keys?.phone ?? null,
+          });
           await cancelPendingMail(tx, ids);
           await clearWebhookBodies(tx, ids);
           if (keys?.email) await deleteDevMailsTo(tx, { workspaceId, address: keys.email });

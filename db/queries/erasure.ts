@@ -71,6 +71,28 @@ export function deleteLinkVisits(tx: Tx, input: { workspaceId: string; subscribe
     );
 }
 
+/**
+ * Rows of this workspace's uploaded files that name the person (kept for imports' error reports,
+ * up to 30 days): a cell equal to the address, ignoring case and spaces, or to the number, ignoring
+ * everything but digits.
+ */
+export function deleteImportRowsNaming(
+  tx: Tx,
+  input: { workspaceId: string; email: string | null; phone: string | null },
+) {
+  const email = input.email?.trim().toLowerCase() ?? null;
+  const digits = input.phone?.replace(/\D/g, '') || null;
+  if (!email && !digits) return Promise.resolve();
+  return tx.execute(sql`
+    delete from import_rows r using imports i
+    where r.import_id = i.id and i.workspace_id = ${input.workspaceId}
+      and exists (
+        select 1 from jsonb_array_elements_text(r.cells) c(v)
+        where (${email}::text is not null and lower(btrim(c.v)) = ${email}::text)
+           or (${digits}::text is not null and regexp_replace(c.v, '[^0-9]', '', 'g') = ${digits}::text)
+      )`);
+}
+
 /** Free-text comments may say anything about the person; the reason (a fixed code) stays. */
 export function clearFeedbackComments(
   tx: Tx,
