@@ -2,6 +2,7 @@ import { type Db, db as getDb } from '@/db/client';
 import { findSubscriberById, listSubscriptions } from '@/db/queries/subscribers';
 import { findWorkspaceById, listCategories } from '@/db/queries/workspaces';
 import type { Channel, Frequency, SubscriptionStatus } from '@/db/schema';
+import { LOCALES, type Locale } from './i18n';
 import { verifyLink } from './signing-keys';
 import type { TokenClaims, TokenPurpose, VerifyFailure } from './tokens';
 import { asksFeedbackQuestion } from './workspaces';
@@ -23,6 +24,8 @@ export type Brand = {
   linkDomain?: string;
   /** The workspace's policy: ask the optional "why?" after an opt-out. */
   asksFeedback: boolean;
+  /** The languages the workspace offers (Settings); every language Dial speaks when unset. */
+  locales: Locale[];
 };
 
 export type CategoryView = {
@@ -66,8 +69,10 @@ export function brandOf(workspace: {
     defaultLocale?: string;
     linkDomain?: string;
     policies?: { feedbackQuestion?: boolean };
+    locales?: string[];
   };
 }): Brand {
+  const offered = LOCALES.filter((l) => workspace.settings.locales?.includes(l));
   return {
     id: workspace.id,
     slug: workspace.slug,
@@ -79,6 +84,7 @@ export function brandOf(workspace: {
     defaultLocale: workspace.settings.defaultLocale,
     linkDomain: workspace.settings.linkDomain,
     asksFeedback: asksFeedbackQuestion(workspace),
+    locales: offered.length > 0 ? offered : [...LOCALES],
   };
 }
 

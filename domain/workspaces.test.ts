@@ -19,6 +19,14 @@ describe("a workspace's policies", () => {
     expect(brand({ policies: { feedbackQuestion: false } }).asksFeedback).toBe(false);
   });
 
+  it("subscriber pages offer the languages the workspace offers, in Dial's order", () => {
+    const brand = (settings: WorkspaceSettings) =>
+      brandOf({ id: 'w', slug: 'w', name: 'W', settings });
+    expect(brand({}).locales).toEqual(['en', 'es', 'fr', 'de']);
+    expect(brand({ locales: ['de', 'en'] }).locales).toEqual(['en', 'de']);
+    expect(brand({ locales: ['xx'] }).locales).toEqual(['en', 'es', 'fr', 'de']);
+  });
+
   it('double opt-in: the form may add it, never take away the workspace’s', () => {
     const policy = ws({ policies: { doubleOptIn: { email: true } } });
     expect(requiresDoubleOptIn(policy, {}, 'email')).toBe(true);

@@ -4,7 +4,10 @@ import type { Brand } from '@/domain/preferences';
 import { requestInfo, withLang } from './context';
 import { messages } from './messages';
 
-/** The frame of every subscriber page: the sender's brand, the content, who sent it, languages. */
+/**
+ * The frame of every subscriber page: the sender's brand, the content, who sent it, and the
+ * languages the workspace offers (and the one shown).
+ */
 export async function Shell({
   brand,
   locale,
@@ -46,7 +49,7 @@ export async function Shell({
         ) : null}
         <nav aria-label={t.language}>
           <ul className="flex flex-wrap gap-x-4 gap-y-2">
-            {LOCALES.map((l) => (
+            {LOCALES.filter((l) => l === locale || !brand || brand.locales.includes(l)).map((l) => (
               <li key={l}>
                 {l === locale ? (
                   <span aria-current="true" className="font-semibold">
