@@ -10,6 +10,7 @@ import {
   runOutboxOnce,
   startOutboxWorker,
 } from './outbox';
+import { makeWorkspace } from './test-fixtures';
 
 afterAll(() => closeDb());
 const cleanups: (() => void)[] = [];
@@ -40,6 +41,24 @@ describe('outbox worker', () => {
     expect(seen.map((j) => j.id)).toEqual([job?.id]);
     const row = await findJob(await db(), job!.id);
     expect(row).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
+  it("claims only the named workspaces' jobs when asked to", async () => {
+    const k = kind();
+    const seen: Job[] = [];
+    cleanups.push(registerJobHandler(k, async (job) => void seen.push(job)));
+    const [a, b] = [
+      (await makeWorkspace('outbox-a')).workspaceId,
+      (await makeWorkspace('outbox-b')).workspaceId,
+    ];
+    await insertJobs(await db(), [
+      { workspaceId: a, kind: k, payload: {} },
+      { workspaceId: b, kind: k, payload: {} },
+    ]);
+    expect(await runOutboxOnce({ workerId: 'wa', workspaceIds: [a] })).toBe(1);
+    expect(seen.map((j) => j.workspaceId)).toEqual([a]);
+    expect(await runOutboxOnce({ workerId: 'wb', workspaceIds: [b] })).toBe(1);
+    expect(seen.map((j) => j.workspaceId)).toEqual([a, b]);
   });
 
   it('retries a failing job with backoff, then succeeds; records the error meanwhile', async () => {

@@ -40,6 +40,8 @@ export function registerJobHandler(kind: string, handler: JobHandler): () => voi
 
 export type WorkerOptions = {
   workerId?: string;
+  /** Claim only these workspaces' jobs (default: every workspace's). */
+  workspaceIds?: string[];
   batch?: number;
   leaseMs?: number;
   maxAttempts?: number;
@@ -70,6 +72,7 @@ export async function runOutboxOnce(options: WorkerOptions = {}, database?: Db):
     limit: options.batch ?? 20,
     leaseMs,
     workerId,
+    workspaceIds: options.workspaceIds,
   });
   await Promise.all(
     jobs.map(async (job) => {

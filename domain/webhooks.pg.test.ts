@@ -82,7 +82,10 @@ describe('two workers at once on PostgreSQL', () => {
     const deadline = Date.now() + 45_000;
     const worker = async (name: string, database: Db) => {
       while (Date.now() < deadline && (await delivered()) < count) {
-        const ran = await runOutboxOnce({ workerId: name, batch: 4 }, database);
+        const ran = await runOutboxOnce(
+          { workerId: name, batch: 4, workspaceIds: [workspaceId] },
+          database,
+        );
         if (ran === 0) await new Promise((r) => setTimeout(r, 10));
       }
     };

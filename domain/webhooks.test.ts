@@ -81,7 +81,7 @@ async function fanOutMine(): Promise<number> {
 async function drive() {
   await fanOutMine();
   for (let i = 0; i < 30; i++) {
-    if ((await runOutboxOnce({ workerId })) === 0) return;
+    if ((await runOutboxOnce({ workerId, workspaceIds: [...mine] })) === 0) return;
   }
 }
 

@@ -17,10 +17,20 @@ type RawJob = {
  */
 export async function claimJobs(
   database: DbOrTx,
-  input: { kinds: string[]; limit: number; leaseMs: number; workerId: string },
+  input: {
+    kinds: string[];
+    limit: number;
+    leaseMs: number;
+    workerId: string;
+    /** Only these workspaces' jobs (tests sharing one database each drive their own). */
+    workspaceIds?: string[];
+  },
 ) {
   if (input.kinds.length === 0) return [];
   const kinds = `{${input.kinds.map((k) => `"${k}"`).join(',')}}`;
+  const onlyWorkspaces = input.workspaceIds
+    ? sql`and workspace_id = any(${`{${input.workspaceIds.join(',')}}`}::uuid[])`
+    : sql``;
   const rows = await queryRows<RawJob>(
     database,
     sql`
@@ -29,7 +39,7 @@ export async function claimJobs(
     where o.id in (
       select id from outbox
       where status = 'pending' and run_at <= now() and kind = any(${kinds}::text[])
-        and (locked_until is null or locked_until < now())
+        and (locked_until is null or locked_until < now()) ${onlyWorkspaces}
       order by run_at
       limit ${input.limit}
       for update skip locked)
