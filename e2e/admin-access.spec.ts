@@ -127,6 +127,8 @@ test('an owner creates and revokes an API key, adds a webhook and retries a deli
 
   // --- The delivery failed (nothing answers there): its error, next attempt and Retry.
   await access.navLink('Webhooks').click();
+  // The nav is a client-side navigation: reloading before it lands would reload the keys page.
+  await expect(page).toHaveURL(new RegExp(`/admin/${slug}/webhooks$`));
   const deliveries = access.deliveries(UNREACHABLE);
   await expect(async () => {
     await page.reload();
