@@ -1,5 +1,12 @@
 import { type Db, type DbOrTx, db as getDb } from '@/db/client';
-import { type CheckRow, checkRows } from '@/db/queries/check';
+import {
+  type CheckRow,
+  type CheckState,
+  checkRows,
+  checkStatesByKey,
+  countSubscribers,
+  type RefField,
+} from '@/db/queries/check';
 import { loadCategories } from '@/db/queries/consent';
 import type { Channel, Frequency, SubscriptionStatus } from '@/db/schema';
 import type { SubscriberRef } from './subscribers';
@@ -179,8 +186,105 @@ export async function check(
   },
   database?: Db,
 ): Promise<CheckAnswer> {
+  if (input.now === undefined && database === undefined) return checkTogether(input);
   const [answer] = await checkMany({ ...input, subscribers: [input.subscriber] }, database);
   return answer as CheckAnswer;
+}
+
+/**
+ * Single checks that arrive together share one query. A sender checks before every send, so
+ * under load many checks for the same workspace, category and channel are in flight at once;
+ * each query costs Dial and PostgreSQL a round trip (a socket write and a wake-up on each side)
+ * that is most of a check's cost, so the checks that arrive in one turn of the event loop, or
+ * while the queries before them are still running, go as one set-based query (the bulk
+ * check's). Alone, a check waits for nothing but the next turn (a timer, not setImmediate:
+ * Next replaces setImmediate with its own queue while it renders).
+ */
+const TOGETHER_MAX = 256;
+/** Queries in flight at once for single checks; the pool keeps connections for the rest. */
+const TOGETHER_IN_FLIGHT = 4;
+
+type Waiting = {
+  subscriber: SubscriberRef;
+  resolve: (answer: CheckAnswer) => void;
+  reject: (error: unknown) => void;
+};
+type Group = { workspaceId: string; category: string; channel: Channel; refs: Waiting[] };
+type Together = {
+  scheduled: boolean;
+  inFlight: number;
+  /** Keyed by workspace, category and channel: what one query can answer. */
+  waiting: Map<string, Group>;
+};
+const TOGETHER = Symbol.for('dial.checkTogether');
+
+function together(): Together {
+  const holder = globalThis as { [TOGETHER]?: Together };
+  holder[TOGETHER] ??= { scheduled: false, inFlight: 0, waiting: new Map() };
+  return holder[TOGETHER];
+}
+
+function checkTogether(input: {
+  workspaceId: string;
+  subscriber: SubscriberRef;
+  category: string;
+  channel: Channel;
+}): Promise<CheckAnswer> {
+  const state = together();
+  const key = `${input.workspaceId}\u0000${input.category}\u0000${input.channel}`;
+  let group = state.waiting.get(key);
+  if (!group) {
+    group = {
+      workspaceId: input.workspaceId,
+      category: input.category,
+      channel: input.channel,
+      refs: [],
+    };
+    state.waiting.set(key, group);
+  }
+  const refs = group.refs;
+  const answer = new Promise<CheckAnswer>((resolve, reject) => {
+    refs.push({ subscriber: input.subscriber, resolve, reject });
+  });
+  scheduleTogether(state);
+  return answer;
+}
+
+function scheduleTogether(state: Together) {
+  if (state.scheduled || state.waiting.size === 0 || state.inFlight >= TOGETHER_IN_FLIGHT) return;
+  state.scheduled = true;
+  setTimeout(() => {
+    state.scheduled = false;
+    while (state.inFlight < TOGETHER_IN_FLIGHT && state.waiting.size > 0) {
+      const [key, group] = state.waiting.entries().next().value as [string, Group];
+      const taken = group.refs.splice(0, TOGETHER_MAX);
+      if (group.refs.length === 0) state.waiting.delete(key);
+      state.inFlight++;
+      void answerTogether(group, taken).finally(() => {
+        state.inFlight--;
+        scheduleTogether(state);
+      });
+    }
+  }, 0);
+}
+
+async function answerTogether(group: Group, refs: Waiting[]): Promise<void> {
+  const ask = { workspaceId: group.workspaceId, category: group.category, channel: group.channel };
+  try {
+    const answers = await checkMany({ ...ask, subscribers: refs.map((r) => r.subscriber) });
+    for (const [i, r] of refs.entries()) r.resolve(answers[i] as CheckAnswer);
+  } catch (error) {
+    if (refs.length === 1) return void refs[0]?.reject(error);
+    // One reference must not fail the others: each is asked again alone.
+    await Promise.all(
+      refs.map((r) =>
+        checkMany({ ...ask, subscribers: [r.subscriber] }).then(
+          ([answer]) => r.resolve(answer as CheckAnswer),
+          r.reject,
+        ),
+      ),
+    );
+  }
 }
 
 /** The set-based form: one query for every reference, answers in input order. */
@@ -231,16 +335,8 @@ export async function resolveChecks(
   const refs = input.subscribers;
   for (let i = 0; i < refs.length; i++) {
     const ref = refs[i] as SubscriberRef;
-    const kind = 'id' in ref ? 0 : 'externalId' in ref ? 1 : 'email' in ref ? 2 : 3;
-    keys[kind].push(
-      'id' in ref
-        ? ref.id
-        : 'externalId' in ref
-          ? ref.externalId
-          : 'email' in ref
-            ? ref.email
-            : ref.phone,
-    );
+    const kind = kindOf(ref);
+    keys[kind].push(refValue(ref));
     positions[kind].push(i);
   }
   const rows = await checkRows(dbh, {
@@ -268,4 +364,110 @@ export async function resolveChecks(
     results[i] = { answer: decide(category, input.channel, row, now), subscriberId: row?.id };
   }
   return { category, results };
+}
+
+/** Which of checkRows' arrays a reference goes to: 0 ids, 1 externalIds, 2 emails, 3 phones. */
+function kindOf(ref: SubscriberRef): 0 | 1 | 2 | 3 {
+  return 'id' in ref ? 0 : 'externalId' in ref ? 1 : 'email' in ref ? 2 : 3;
+}
+
+function refValue(ref: SubscriberRef): string {
+  if ('id' in ref) return ref.id;
+  if ('externalId' in ref) return ref.externalId;
+  return 'email' in ref ? ref.email : ref.phone;
+}
+
+const REF_FIELDS: RefField[] = ['ids', 'externalIds', 'emails', 'phones'];
+
+/**
+ * Answers a bulk check batch after batch, for one category and channel. Batches are looked up
+ * by reference (an index probe on the subscriber and one on the subscription, each) until the
+ * references seen reach half of the workspace's subscribers. By then the request is, in effect,
+ * a send to the whole list, and reading the workspace once (one hash join in the database),
+ * held here keyed by the kind of reference, costs less than looking up what is still to come;
+ * if the request ends there, the read cost about what the lookups so far did. Workspaces too big
+ * to hold are always looked up. A read older than `maxReadAgeMs` (5 s) is taken again, so no
+ * answer is staler than that (the category cache's bound too).
+ */
+export type BulkChecker = {
+  check: (refs: SubscriberRef[]) => Promise<CheckAnswer[]>;
+  /** True once batches are answered from a read of the whole workspace. */
+  readonly readsWorkspace: boolean;
+};
+
+export type BulkCheckerOptions = {
+  /** Below this many references a request never counts the workspace. */
+  minRefs?: number;
+  /** Workspaces with more subscribers are always looked up (about 100 MB held at the most). */
+  maxSubscribers?: number;
+  /** A read of the workspace older than this is taken again. */
+  maxReadAgeMs?: number;
+};
+
+type WorkspaceRead = { states: Promise<Map<string, CheckState>>; at: number };
+
+export function bulkChecker(
+  input: { workspaceId: string; category: string; channel: Channel },
+  options: BulkCheckerOptions = {},
+  database?: Db,
+): BulkChecker {
+  const { minRefs = 10_000, maxSubscribers = 500_000, maxReadAgeMs = 5_000 } = options;
+  let seen = 0;
+  let subscribers: number | undefined;
+  let whole = false;
+  const reads = new Map<RefField, WorkspaceRead>();
+  const check = async (refs: SubscriberRef[]): Promise<CheckAnswer[]> => {
+    const dbh = database ?? (await getDb());
+    seen += refs.length;
+    if (subscribers === undefined && seen >= minRefs) {
+      subscribers = await countSubscribers(dbh, input.workspaceId);
+    }
+    whole ||= subscribers !== undefined && subscribers <= maxSubscribers && seen >= subscribers / 2;
+    if (!whole) {
+      const { results } = await resolveChecks({ ...input, subscribers: refs }, dbh);
+      return results.map((r) => r.answer);
+    }
+    const now = new Date();
+    const category = await findCheckCategory(input.workspaceId, input.category, dbh);
+    if (!category) return refs.map(() => decide(undefined, input.channel, undefined, now));
+    // The reads this batch needs, one per kind of reference in it, taken (again) if need be.
+    const states: (Map<string, CheckState> | undefined)[] = [];
+    for (const ref of refs) {
+      const kind = kindOf(ref);
+      if (states[kind]) continue;
+      const field = REF_FIELDS[kind] as RefField;
+      let read = reads.get(field);
+      if (!read || now.getTime() - read.at > maxReadAgeMs) {
+        read = {
+          at: now.getTime(),
+          states: checkStatesByKey(dbh, {
+            workspaceId: input.workspaceId,
+            categoryId: category.id,
+            channel: input.channel,
+            field,
+            sendsSince:
+              category.kind === 'transactional'
+                ? null
+                : new Date(now.getTime() - LONGEST_WINDOW_MS),
+            defaultFrequency: category.defaultFrequency,
+          }),
+        };
+        reads.set(field, read);
+      }
+      states[kind] = await read.states;
+    }
+    const answers: CheckAnswer[] = new Array(refs.length);
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i] as SubscriberRef;
+      const read = states[kindOf(ref)] as Map<string, CheckState>;
+      answers[i] = decide(category, input.channel, read.get(refValue(ref)), now);
+    }
+    return answers;
+  };
+  return {
+    check,
+    get readsWorkspace() {
+      return whole;
+    },
+  };
 }

@@ -38,7 +38,7 @@ type RawRow = {
 /** A single check is prepared once per connection; a batch is planned for its size. */
 const PREPARED_MAX_REFERENCES = 16;
 
-type RefField = 'ids' | 'externalIds' | 'emails' | 'phones';
+export type RefField = 'ids' | 'externalIds' | 'emails' | 'phones';
 type RefKind = { field: RefField; column: string; type: string };
 const REF_KINDS: RefKind[] = [
   { field: 'ids', column: 'id', type: 'uuid[]' },
@@ -49,6 +49,26 @@ const REF_KINDS: RefKind[] = [
 
 const queryTexts = new Map<string, string>();
 const EPOCH_MS = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/**
+ * What a check reads of a subscriber `s` and its subscription `sub`, the same for a lookup by
+ * reference and for a whole workspace read at once. Parameters: $1 workspace, $2 category,
+ * $3 channel; `$next` the default frequency and `$next+1` the start of the sends window (when
+ * sends are read), `$next+2` the message id a retried record leaves out.
+ */
+function checkColumns(next: number, withSends: boolean, excluding: boolean): string {
+  const lastSend = withSends
+    ? `case when sub.status = 'subscribed' and coalesce(sub.frequency, $${next}) <> 'instant'
+        then (select ${EPOCH_MS('max(x.sent_at)')} from sends x
+              where x.workspace_id = $1 and x.category_id = $2 and x.channel = $3
+                and x.subscriber_id = s.id and x.sent_at > $${next + 1}::timestamptz
+                ${excluding ? `and x.message_id is distinct from $${next + 2}` : ''})
+      end`
+    : 'null::float8';
+  return `(s.global_opt_outs ? 'all' or s.global_opt_outs ? $3) as opted_out,
+      $3 = any(s.keyword_blocks) as blocked, ${EPOCH_MS('s.paused_until')} as paused_until,
+      sub.status, sub.frequency, ${lastSend} as last_sent_at`;
+}
 
 /**
  * The statement for one shape of request (which kinds of reference, whether sends are read).
@@ -69,19 +89,7 @@ function checkQueryText(kinds: RefKind[], withSends: boolean, excluding: boolean
        from unnest($${4 + i}::${kind.type}) with ordinality r(v, ord)
        join subscribers s on s.workspace_id = $1 and s.${kind.column} = r.v`,
   );
-  const next = 4 + kinds.length;
-  const lastSend = withSends
-    ? `case when sub.status = 'subscribed' and coalesce(sub.frequency, $${next}) <> 'instant'
-        then (select ${EPOCH_MS('max(x.sent_at)')} from sends x
-              where x.workspace_id = $1 and x.category_id = $2 and x.channel = $3
-                and x.subscriber_id = s.id and x.sent_at > $${next + 1}::timestamptz
-                ${excluding ? `and x.message_id is distinct from $${next + 2}` : ''})
-      end`
-    : 'null::float8';
-  const text = `select s.k, s.ord, s.id,
-      (s.global_opt_outs ? 'all' or s.global_opt_outs ? $3) as opted_out,
-      $3 = any(s.keyword_blocks) as blocked, ${EPOCH_MS('s.paused_until')} as paused_until,
-      sub.status, sub.frequency, ${lastSend} as last_sent_at
+  const text = `select s.k, s.ord, s.id, ${checkColumns(4 + kinds.length, withSends, excluding)}
     from (${branches.join(' union all ')}) s
     left join subscriptions sub
       on sub.subscriber_id = s.id and sub.category_id = $2 and sub.channel = $3`;
@@ -127,17 +135,62 @@ export async function checkRows(
     count <= PREPARED_MAX_REFERENCES
       ? await preparedRows<RawRow>(database, text, values)
       : await textRows<RawRow>(database, text, values);
-  return rows.map((r) => ({
-    kind: r.k,
-    ord: r.ord,
-    id: r.id,
+  return rows.map((r) => ({ kind: r.k, ord: r.ord, id: r.id, ...stateOf(r) }));
+}
+
+type RawState = Omit<RawRow, 'k' | 'ord' | 'id'>;
+export type CheckState = Omit<CheckRow, 'kind' | 'ord' | 'id'>;
+
+function stateOf(r: RawState): CheckState {
+  return {
     optedOut: r.opted_out,
     blocked: r.blocked,
     pausedUntil: r.paused_until === null ? null : Number(r.paused_until),
     status: r.status,
     frequency: r.frequency,
     lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
-  }));
+  };
+}
+
+/**
+ * Every subscriber of the workspace that has a value for one kind of reference, keyed by that
+ * value, with what a check needs (`checkRows`' columns): one read of the whole workspace, for a
+ * bulk check that covers so much of it that looking each reference up would cost more.
+ */
+export async function checkStatesByKey(
+  database: DbOrTx,
+  input: {
+    workspaceId: string;
+    categoryId: string;
+    channel: Channel;
+    field: RefField;
+    sendsSince: Date | null;
+    defaultFrequency: Frequency;
+  },
+): Promise<Map<string, CheckState>> {
+  const kind = REF_KINDS.find((k) => k.field === input.field) as RefKind;
+  const withSends = input.sendsSince !== null;
+  const values: unknown[] = [input.workspaceId, input.categoryId, input.channel];
+  if (withSends) values.push(input.defaultFrequency, input.sendsSince?.toISOString());
+  const text = `select s.${kind.column}::text as v, ${checkColumns(4, withSends, false)}
+    from subscribers s
+    left join subscriptions sub
+      on sub.subscriber_id = s.id and sub.category_id = $2 and sub.channel = $3
+    where s.workspace_id = $1 and s.${kind.column} is not null`;
+  const rows = await textRows<RawState & { v: string }>(database, text, values);
+  const states = new Map<string, CheckState>();
+  for (const row of rows) states.set(row.v, stateOf(row));
+  return states;
+}
+
+/** How many subscribers a workspace has (erased ones too: they are still rows). */
+export async function countSubscribers(database: DbOrTx, workspaceId: string): Promise<number> {
+  const rows = await textRows<{ n: number | string }>(
+    database,
+    'select count(*) as n from subscribers where workspace_id = $1',
+    [workspaceId],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** A text[] literal, so both drivers pass the array the same way. */

@@ -1,4 +1,4 @@
-import { type CheckAnswer, checkMany, findCheckCategory } from '@/domain/check';
+import { bulkChecker, type CheckAnswer, findCheckCategory } from '@/domain/check';
 import { apiRoute } from '../api';
 import { NDJSON_TYPE, problemLine, streamedResponse } from '../ndjson';
 import { ProblemError } from '../problem';
@@ -15,7 +15,8 @@ import { BULK_CHECK_MAX_REFERENCES, bulkCheckParamsSchema } from './schemas';
 /**
  * POST /api/v1/check/bulk: "may I send?" for up to 2,000,000 references in one call. The body is
  * read as it arrives (JSON `{category, channel, subscribers: [...]}` or NDJSON with
- * `?category=&channel=`), checked 5,000 references at a time with one `checkMany` each, and
+ * `?category=&channel=`), checked 5,000 references at a time by one `bulkChecker` (a query per
+ * batch, or one read of the workspace for a request that covers much of it: see there), and
  * answered as NDJSON `{ref, allowed, reason}` lines in input order while later references are
  * still arriving. See ./bulk.ts for how bad input is answered. Reads only.
  *
@@ -54,12 +55,10 @@ export const postCheckBulk = apiRoute('check', async ({ caller, request, url }) 
     await input.close();
     throw error;
   }
+  const { check } = bulkChecker({ workspaceId: caller.workspaceId, category, channel });
   const answer = async (batch: BulkItem[]) => {
     const refs = refsOf(batch);
-    const answers =
-      refs.length > 0
-        ? await checkMany({ workspaceId: caller.workspaceId, subscribers: refs, category, channel })
-        : [];
+    const answers = refs.length > 0 ? await check(refs) : [];
     return batchLines(batch, answers, answerLine);
   };
   return streamedResponse(pipelined(input.batches, answer), {

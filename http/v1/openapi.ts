@@ -522,7 +522,7 @@ function bulkPaths() {
     '/api/v1/check/bulk': {
       post: {
         summary: 'May I send? For up to 2,000,000 subscribers in one streamed call',
-        description: `Scope \`check\` or \`write\`. Reads only. Each line answers one reference as POST /api/v1/check would: \`{ref, allowed, reason}\`, with \`resumesAt\`/\`nextAllowedAt\` when a send is held back; an unknown subscriber is \`allowed: false, reason: unknown_subscriber\`, except for a transactional category. Unlike the single check, an unknown category, or a channel the category is not offered on, is a 422 for the whole request. Bodies up to 200 MB.\n\n${BULK_INPUT}`,
+        description: `Scope \`check\` or \`write\`. Reads only. Each line answers one reference as POST /api/v1/check would: \`{ref, allowed, reason}\`, with \`resumesAt\`/\`nextAllowedAt\` when a send is held back; an unknown subscriber is \`allowed: false, reason: unknown_subscriber\`, except for a transactional category. Unlike the single check, an unknown category, or a channel the category is not offered on, is a 422 for the whole request. Bodies up to 200 MB. Every answer reflects consent as it stood at most 5 seconds before it was written (a request that covers much of a workspace is answered from a read of the whole workspace, taken again every 5 seconds).\n\n${BULK_INPUT}`,
         parameters: optionParams(true),
         requestBody: bulkBody('BulkCheckRequest'),
         responses: {
