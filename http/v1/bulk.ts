@@ -58,6 +58,11 @@ const MAX_REFERENCE_LENGTH = 8 * 1024;
 const MAX_OPTION_LENGTH = 1024;
 
 export const BULK_BATCH_SIZE = 5_000;
+/**
+ * Batches under way at once: one being answered while the one before is written. Deeper costs
+ * more than it gains here (more held in memory, and the database's two cores are shared).
+ */
+const PIPELINE_DEPTH = 2;
 
 export async function readBulkInput<P>(
   request: Request,
@@ -359,7 +364,7 @@ export async function* pipelined<T>(
   batches: AsyncGenerator<T>,
   work: (batch: T) => Promise<string>,
 ): AsyncGenerator<string> {
-  let pending: Promise<string> | undefined;
+  const pending: Promise<string>[] = [];
   let first = true;
   try {
     for (;;) {
@@ -367,7 +372,7 @@ export async function* pipelined<T>(
       try {
         next = await batches.next();
       } catch (error) {
-        if (pending) yield await pending;
+        while (pending.length > 0) yield await (pending.shift() as Promise<string>);
         throw error;
       }
       if (next.done) break;
@@ -378,11 +383,10 @@ export async function* pipelined<T>(
         continue;
       }
       answer.catch(() => undefined); // awaited below; this only stops an early "unhandled" report
-      const previous = pending;
-      pending = answer;
-      if (previous) yield await previous;
+      pending.push(answer);
+      if (pending.length >= PIPELINE_DEPTH) yield await (pending.shift() as Promise<string>);
     }
-    if (pending) yield await pending;
+    while (pending.length > 0) yield await (pending.shift() as Promise<string>);
   } finally {
     await batches.return(undefined);
   }
