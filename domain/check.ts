@@ -201,7 +201,11 @@ export async function check(
  * Next replaces setImmediate with its own queue while it renders).
  */
 const TOGETHER_MAX = 256;
-/** Queries in flight at once for single checks; the pool keeps connections for the rest. */
+/**
+ * Queries in flight at once for single checks (the pool keeps connections for the rest), and at
+ * most one per workspace, category and channel: checks that arrive meanwhile wait for it and go
+ * together in the next. Measured here, one at a time gave a lower p99 than four at once.
+ */
 const TOGETHER_IN_FLIGHT = 4;
 
 type Waiting = {
@@ -209,18 +213,25 @@ type Waiting = {
   resolve: (answer: CheckAnswer) => void;
   reject: (error: unknown) => void;
 };
-type Group = { workspaceId: string; category: string; channel: Channel; refs: Waiting[] };
+type Group = {
+  key: string;
+  workspaceId: string;
+  category: string;
+  channel: Channel;
+  refs: Waiting[];
+  busy: boolean;
+};
 type Together = {
   scheduled: boolean;
   inFlight: number;
   /** Keyed by workspace, category and channel: what one query can answer. */
-  waiting: Map<string, Group>;
+  groups: Map<string, Group>;
 };
 const TOGETHER = Symbol.for('dial.checkTogether');
 
 function together(): Together {
   const holder = globalThis as { [TOGETHER]?: Together };
-  holder[TOGETHER] ??= { scheduled: false, inFlight: 0, waiting: new Map() };
+  holder[TOGETHER] ??= { scheduled: false, inFlight: 0, groups: new Map() };
   return holder[TOGETHER];
 }
 
@@ -232,37 +243,42 @@ function checkTogether(input: {
 }): Promise<CheckAnswer> {
   const state = together();
   const key = `${input.workspaceId}\u0000${input.category}\u0000${input.channel}`;
-  let group = state.waiting.get(key);
+  let group = state.groups.get(key);
   if (!group) {
     group = {
+      key,
       workspaceId: input.workspaceId,
       category: input.category,
       channel: input.channel,
       refs: [],
+      busy: false,
     };
-    state.waiting.set(key, group);
+    state.groups.set(key, group);
   }
   const refs = group.refs;
   const answer = new Promise<CheckAnswer>((resolve, reject) => {
     refs.push({ subscriber: input.subscriber, resolve, reject });
   });
-  scheduleTogether(state);
+  if (!group.busy) scheduleTogether(state);
   return answer;
 }
 
 function scheduleTogether(state: Together) {
-  if (state.scheduled || state.waiting.size === 0 || state.inFlight >= TOGETHER_IN_FLIGHT) return;
+  if (state.scheduled || state.inFlight >= TOGETHER_IN_FLIGHT) return;
   state.scheduled = true;
   setTimeout(() => {
     state.scheduled = false;
-    while (state.inFlight < TOGETHER_IN_FLIGHT && state.waiting.size > 0) {
-      const [key, group] = state.waiting.entries().next().value as [string, Group];
+    for (const group of state.groups.values()) {
+      if (state.inFlight >= TOGETHER_IN_FLIGHT) break;
+      if (group.busy || group.refs.length === 0) continue;
       const taken = group.refs.splice(0, TOGETHER_MAX);
-      if (group.refs.length === 0) state.waiting.delete(key);
+      group.busy = true;
       state.inFlight++;
       void answerTogether(group, taken).finally(() => {
+        group.busy = false;
         state.inFlight--;
-        scheduleTogether(state);
+        if (group.refs.length === 0) state.groups.delete(group.key);
+        if (state.groups.size > 0) scheduleTogether(state);
       });
     }
   }, 0);
