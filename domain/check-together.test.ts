@@ -4,7 +4,7 @@ import { type BulkCheckerOptions, bulkChecker, type CheckAnswer, check, checkMan
 import { applyConsentFor } from './consent';
 import { recordSends } from './sends';
 import { type SubscriberRef, upsertSubscriber } from './subscribers';
-import { makeWorkspace } from './test-fixtures';
+import { makeWorkspace, setSubscription } from './test-fixtures';
 
 /**
  * Single checks that arrive together share one query, and a bulk check that covers much of a
@@ -25,20 +25,7 @@ async function subscriber(
   frequency: 'instant' | 'weekly' = 'instant',
 ) {
   const { subscriber: s } = await upsertSubscriber(workspaceId, input);
-  await applyConsentFor({
-    workspaceId,
-    subscriberId: s.id,
-    source: 'api',
-    changes: [
-      {
-        type: 'subscription',
-        category: 'promotions',
-        channel: 'email',
-        status: 'subscribed',
-        frequency,
-      },
-    ],
-  });
+  await setSubscription(workspaceId, s.id, { status: 'subscribed', frequency });
   return s;
 }
 
@@ -69,14 +56,12 @@ beforeAll(async () => {
     changes: [{ type: 'pause', until: new Date(Date.now() + 2 * DAY) }],
   });
   const unsubscribed = await subscriber({ email: 'unsubscribed@together.example' });
-  await applyConsentFor({
+  await setSubscription(
     workspaceId,
-    subscriberId: unsubscribed.id,
-    source: 'preference_center',
-    changes: [
-      { type: 'subscription', category: 'promotions', channel: 'email', status: 'unsubscribed' },
-    ],
-  });
+    unsubscribed.id,
+    { status: 'unsubscribed' },
+    'preference_center',
+  );
   const optedOut = await subscriber({ email: 'everything@together.example' });
   await applyConsentFor({
     workspaceId,
@@ -237,14 +222,7 @@ describe('a bulk check that covers much of the workspace', () => {
     const probe = [...refs, { email: 'late@together.example' }];
     expect((await fresh.check(probe)).at(-1)?.reason).toBe('not_subscribed');
     expect((await held.check(probe)).at(-1)?.reason).toBe('not_subscribed');
-    await applyConsentFor({
-      workspaceId,
-      subscriberId: late.id,
-      source: 'api',
-      changes: [
-        { type: 'subscription', category: 'promotions', channel: 'email', status: 'subscribed' },
-      ],
-    });
+    await setSubscription(workspaceId, late.id, { status: 'subscribed' });
     expect((await fresh.check(probe)).at(-1)?.reason).toBe('subscribed');
     // Within its age a read is used as it was taken.
     expect((await held.check(probe)).at(-1)?.reason).toBe('not_subscribed');

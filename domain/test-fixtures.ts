@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { db } from '@/db/client';
 import { upsertCategories } from '@/db/queries/workspaces';
+import type { Channel, Frequency } from '@/db/schema';
+import { applyConsentFor } from './consent';
 import { upsertSubscriber } from './subscribers';
 import { createWorkspace } from './workspaces';
 
@@ -48,4 +50,24 @@ export async function makeSubscriber(
 ) {
   const { subscriber } = await upsertSubscriber(workspaceId, { email });
   return subscriber;
+}
+
+/** One subscription set through the one door (promotions by email unless said otherwise). */
+export function setSubscription(
+  workspaceId: string,
+  subscriberId: string,
+  change: {
+    status: 'subscribed' | 'unsubscribed' | 'pending';
+    frequency?: Frequency;
+    category?: string;
+    channel?: Channel;
+  },
+  source: 'api' | 'preference_center' = 'api',
+) {
+  return applyConsentFor({
+    workspaceId,
+    subscriberId,
+    source,
+    changes: [{ type: 'subscription', category: 'promotions', channel: 'email', ...change }],
+  });
 }
