@@ -439,10 +439,7 @@ export function bulkChecker(
       subscribers = await countSubscribers(dbh, input.workspaceId);
     }
     whole ||= subscribers !== undefined && subscribers <= maxSubscribers && seen >= subscribers / 2;
-    if (!whole) {
-      const { results } = await resolveChecks({ ...input, subscribers: refs }, dbh);
-      return results.map((r) => r.answer);
-    }
+    if (!whole) return checkMany({ ...input, subscribers: refs }, dbh);
     const now = new Date();
     const category = await findCheckCategory(input.workspaceId, input.category, dbh);
     if (!category) return refs.map(() => decide(undefined, input.channel, undefined, now));

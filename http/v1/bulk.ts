@@ -58,11 +58,6 @@ const MAX_REFERENCE_LENGTH = 8 * 1024;
 const MAX_OPTION_LENGTH = 1024;
 
 export const BULK_BATCH_SIZE = 5_000;
-/**
- * Batches under way at once: one being answered while the one before is written. Deeper costs
- * more than it gains here (more held in memory, and the database's two cores are shared).
- */
-const PIPELINE_DEPTH = 2;
 
 export async function readBulkInput<P>(
   request: Request,
@@ -364,7 +359,7 @@ export async function* pipelined<T>(
   batches: AsyncGenerator<T>,
   work: (batch: T) => Promise<string>,
 ): AsyncGenerator<string> {
-  const pending: Promise<string>[] = [];
+  let pending: Promise<string> | undefined;
   let first = true;
   try {
     for (;;) {
@@ -372,7 +367,7 @@ export async function* pipelined<T>(
       try {
         next = await batches.next();
       } catch (error) {
-        while (pending.length > 0) yield await (pending.shift() as Promise<string>);
+        if (pending) yield await pending;
         throw error;
       }
       if (next.done) break;
@@ -383,10 +378,11 @@ export async function* pipelined<T>(
         continue;
       }
       answer.catch(() => undefined); // awaited below; this only stops an early "unhandled" report
-      pending.push(answer);
-      if (pending.length >= PIPELINE_DEPTH) yield await (pending.shift() as Promise<string>);
+      const previous = pending;
+      pending = answer;
+      if (previous) yield await previous;
     }
-    while (pending.length > 0) yield await (pending.shift() as Promise<string>);
+    if (pending) yield await pending;
   } finally {
     await batches.return(undefined);
   }
