@@ -1,24 +1,32 @@
 import { type ApiCaller, type ApiScope, authenticateApiKey, scopeAllows } from '@/domain/api-keys';
 import { takeToken } from '@/domain/rate-limit';
 import { config } from '@/platform/config';
+import type { SmallRequest } from './buffered';
 import { problem, problemFromError } from './problem';
 
 /**
  * Every /api/v1 handler is a plain `(Request) => Promise<Response>` built by `apiRoute`: it
  * authenticates the bearer key, checks its scope, and turns any error into problem+json.
- * Next's route files and the lean server mount the same functions.
+ * Next's route files and the lean server mount the same functions; the lean server's small
+ * routes take the request it has already read (`BufferedRequest`, http/buffered.ts).
  */
-export type ApiHandler = (request: Request) => Promise<Response>;
-export type ApiContext = { caller: ApiCaller; request: Request; url: URL };
+export type ApiHandler<R extends SmallRequest = Request> = (request: R) => Promise<Response>;
+export type ApiContext<R extends SmallRequest = Request> = {
+  caller: ApiCaller;
+  request: R;
+  url: URL;
+};
 
 /** A handler with the scope it needs, so the OpenAPI document can say it. */
-export type ScopedApiHandler = ApiHandler & { readonly scope: ApiScope };
+export type ScopedApiHandler<R extends SmallRequest = Request> = ApiHandler<R> & {
+  readonly scope: ApiScope;
+};
 
-export function apiRoute(
+export function apiRoute<R extends SmallRequest = Request>(
   scope: ApiScope,
-  handle: (ctx: ApiContext) => Promise<Response>,
-): ScopedApiHandler {
-  const handler: ApiHandler = async (request) => {
+  handle: (ctx: ApiContext<R>) => Promise<Response>,
+): ScopedApiHandler<R> {
+  const handler: ApiHandler<R> = async (request) => {
     try {
       const auth = request.headers.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(auth);

@@ -1,21 +1,23 @@
 import type { z } from 'zod';
 import { config } from '@/platform/config';
-import { bufferedBody } from './buffered';
+import { BufferedRequest, type SmallRequest } from './buffered';
 import { ProblemError } from './problem';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads at most `limit` bytes: a larger body is refused without being held in memory. */
-export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+export async function readBody(
+  request: Request | BufferedRequest,
+  limit = MAX_BODY_BYTES,
+): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit)
     throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
-  const buffered = bufferedBody(request);
-  if (buffered) {
-    if (buffered.length > limit) {
+  if (request instanceof BufferedRequest) {
+    if (request.body.length > limit) {
       throw new ProblemError('too_large', `The body may be at most ${limit} bytes.`);
     }
-    return buffered.toString('utf8');
+    return request.body.toString('utf8');
   }
   if (!request.body) return '';
   const reader = request.body.getReader();
@@ -34,7 +36,10 @@ export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promis
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJson(
+  request: Request | BufferedRequest,
+  limit = MAX_BODY_BYTES,
+): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ProblemError('unsupported_media_type', `Expected application/json, got ${type}.`);
@@ -76,7 +81,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.out
  * The caller's address. The Dial server writes `x-dial-remote-addr` from the socket after
  * dropping any such header a client sent; behind a proxy, the proxy's forwarded header is used.
  */
-export function clientInfo(request: Request): { ip?: string; userAgent?: string } {
+export function clientInfo(request: SmallRequest): { ip?: string; userAgent?: string } {
   const remote = request.headers.get('x-dial-remote-addr') || undefined;
   const forwarded = config().trustProxy
     ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined

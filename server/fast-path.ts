@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { requestWithBody, responseText } from '@/http/buffered';
+import { BufferedRequest, responseText } from '@/http/buffered';
 import { MAX_BODY_BYTES } from '@/http/request';
 import { postOneClick } from '@/http/subscriber/unsubscribe';
 import { postCheckBulk } from '@/http/v1/bulk-check';
@@ -13,18 +13,19 @@ import { postCheck } from '@/http/v1/check';
  * carrying `x-dial-route: next` skips this path (to compare both answers).
  */
 
-type Handler = (request: Request) => Promise<Response>;
+/**
+ * Small routes read the body here into one buffer (at most MAX_BODY_BYTES + 1, enough for the
+ * handler to refuse a larger one) and take it as a BufferedRequest; their text answers are
+ * written in one piece. Web streams and undici's Request cost more than the whole check
+ * (http/buffered.ts). Streaming routes (bulk) get a web Request and answer with a stream.
+ */
 type Route = {
   method: string;
   match: (path: string) => boolean;
-  handler: Handler;
-  /**
-   * The body is read here into one buffer (at most MAX_BODY_BYTES + 1, enough for the handler
-   * to refuse a larger one) and the answer written in one piece: web streams cost more than the
-   * whole check. Streaming routes (bulk) pass both through as streams.
-   */
-  buffered?: boolean;
-};
+} & (
+  | { buffered: true; handler: (request: BufferedRequest) => Promise<Response> }
+  | { buffered?: false; handler: (request: Request) => Promise<Response> }
+);
 
 const ONE_CLICK = /^\/u\/[^/]+\/one-click$/;
 
@@ -48,29 +49,21 @@ function findRoute(req: IncomingMessage): Route | undefined {
 export async function serveFast(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const route = findRoute(req);
   if (!route) return false;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
-  const request =
-    hasBody && route.buffered
-      ? requestWithBody(
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const answer = route.buffered
+    ? route.handler(
+        new BufferedRequest(
           url,
-          { method: req.method, headers },
-          await readCapped(req, MAX_BODY_BYTES + 1),
-        )
-      : new Request(url, {
-          method: req.method,
-          headers,
-          body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-          duplex: 'half',
-        } as RequestInit);
+          req.method ?? 'GET',
+          req.headers,
+          hasBody ? await readCapped(req, MAX_BODY_BYTES + 1) : Buffer.alloc(0),
+        ),
+      )
+    : route.handler(webRequest(req, url, hasBody));
   let response: Response;
   try {
-    response = await route.handler(request);
+    response = await answer;
   } catch (error) {
     console.error('dial: fast path handler failed:', error);
     response = new Response(
@@ -87,14 +80,17 @@ export async function serveFast(req: IncomingMessage, res: ServerResponse): Prom
   response.headers.forEach((value, name) => {
     out[name] = value;
   });
-  if (route.buffered || !response.body || req.method === 'HEAD') {
-    const text = responseText(response);
+  // The text first: asking a text Response for its body stream would make one (http/buffered.ts).
+  const text = responseText(response);
+  if (text !== undefined || route.buffered || !response.body || req.method === 'HEAD') {
     const body =
-      req.method === 'HEAD' || !response.body
+      req.method === 'HEAD'
         ? undefined
         : text !== undefined
           ? text
-          : Buffer.from(await response.arrayBuffer());
+          : response.body
+            ? Buffer.from(await response.arrayBuffer())
+            : undefined;
     res.writeHead(response.status, out);
     res.end(body);
     return true;
@@ -108,6 +104,20 @@ export async function serveFast(req: IncomingMessage, res: ServerResponse): Prom
   }
   res.end();
   return true;
+}
+
+function webRequest(req: IncomingMessage, url: string, hasBody: boolean): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    duplex: 'half',
+  } as RequestInit);
 }
 
 /**

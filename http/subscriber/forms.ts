@@ -1,4 +1,5 @@
 import { type Locale, toLocale } from '@/domain/i18n';
+import type { BufferedRequest, SmallRequest } from '../buffered';
 import { readBody } from '../request';
 
 /**
@@ -9,7 +10,9 @@ import { readBody } from '../request';
 /** A preference form is a few kilobytes; anything far larger is not one of ours. */
 const MAX_FORM_BYTES = 64 * 1024;
 
-export async function readForm(request: Request): Promise<Map<string, string> | undefined> {
+export async function readForm(
+  request: Request | BufferedRequest,
+): Promise<Map<string, string> | undefined> {
   try {
     const body = await readBody(request, MAX_FORM_BYTES);
     const type = request.headers.get('content-type') ?? 'application/x-www-form-urlencoded';
@@ -44,7 +47,7 @@ export function formLocale(fields: Map<string, string> | undefined): Locale | un
 }
 
 /** The `{token}` of /u/{token}/... or /p/{token}/... */
-export function tokenFromPath(request: Request): string {
+export function tokenFromPath(request: SmallRequest): string {
   const segment = new URL(request.url).pathname.split('/')[2] ?? '';
   try {
     return decodeURIComponent(segment);

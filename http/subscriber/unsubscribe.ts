@@ -6,7 +6,7 @@ import { oneClickOptOut } from '@/domain/one-click';
 import { preferencesView } from '@/domain/preferences';
 import { issueLink, verifyLink } from '@/domain/signing-keys';
 import { optOutWithLink, scopeOf, type Which } from '@/domain/unsubscribe';
-import { textResponse } from '../buffered';
+import { type BufferedRequest, textResponse } from '../buffered';
 import { clientInfo } from '../request';
 import { formLocale, readForm, seeOther, tokenFromPath } from './forms';
 
@@ -67,7 +67,7 @@ export async function postOptOut(request: Request): Promise<Response> {
  * (urlencoded or multipart), with no cookie, no auth and no Origin. The opt-out is committed
  * before the 200; there is no redirect and no cookie. A repeat changes nothing.
  */
-export async function postOneClick(request: Request): Promise<Response> {
+export async function postOneClick(request: Request | BufferedRequest): Promise<Response> {
   const token = tokenFromPath(request);
   const text = (status: number, body: string) =>
     textResponse(body, {
