@@ -69,6 +69,19 @@ type Holder = {
 };
 const holder = globalThis as Holder;
 
+/**
+ * The caller of a key looked up within the last CACHE_MS, at once (no promise: the check path
+ * makes as few as it can); undefined when the key must be looked up, or is unknown.
+ */
+export function knownApiCaller(key: string): ApiCaller | undefined {
+  if (!key.startsWith(PREFIX) || key.length > 200) return undefined;
+  const now = Date.now();
+  const hit = holder[CACHE]?.get(hashApiKey(key));
+  if (!hit?.caller || hit.until <= now) return undefined;
+  noteUse(hit.caller, now);
+  return hit.caller;
+}
+
 export async function authenticateApiKey(
   key: string,
   database?: Db,
@@ -101,12 +114,14 @@ export async function authenticateApiKey(
       cache.set(hash, { caller, until: now + CACHE_MS });
     }
   }
-  // Remembered here, written by flushKeyUsage at most once a minute: requests write nothing.
-  if (caller) {
-    holder[USAGE] ??= new Map();
-    holder[USAGE].set(caller.keyId, new Date(now));
-  }
+  if (caller) noteUse(caller, now);
   return caller;
+}
+
+/** Remembered here, written by flushKeyUsage at most once a minute: requests write nothing. */
+function noteUse(caller: ApiCaller, now: number): void {
+  holder[USAGE] ??= new Map();
+  holder[USAGE].set(caller.keyId, new Date(now));
 }
 
 export function clearApiKeyCache(): void {

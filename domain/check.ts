@@ -176,7 +176,7 @@ export async function findCheckCategory(
     : undefined;
 }
 
-export async function check(
+export function check(
   input: {
     workspaceId: string;
     subscriber: SubscriberRef;
@@ -186,9 +186,11 @@ export async function check(
   },
   database?: Db,
 ): Promise<CheckAnswer> {
+  // Not an async function: the shared query's promise is returned as it is, not wrapped.
   if (input.now === undefined && database === undefined) return checkTogether(input);
-  const [answer] = await checkMany({ ...input, subscribers: [input.subscriber] }, database);
-  return answer as CheckAnswer;
+  return checkMany({ ...input, subscribers: [input.subscriber] }, database).then(
+    ([answer]) => answer as CheckAnswer,
+  );
 }
 
 /**

@@ -1,4 +1,10 @@
-import { type ApiCaller, type ApiScope, authenticateApiKey, scopeAllows } from '@/domain/api-keys';
+import {
+  type ApiCaller,
+  type ApiScope,
+  authenticateApiKey,
+  knownApiCaller,
+  scopeAllows,
+} from '@/domain/api-keys';
 import { takeToken } from '@/domain/rate-limit';
 import { config } from '@/platform/config';
 import type { SmallRequest } from './buffered';
@@ -38,7 +44,7 @@ export function apiRoute<R extends SmallRequest = Request>(
           { 'www-authenticate': 'Bearer' },
         );
       }
-      const caller = await authenticateApiKey(match[1]);
+      const caller = knownApiCaller(match[1]) ?? (await authenticateApiKey(match[1]));
       if (!caller)
         return problem(
           'unauthorized',
