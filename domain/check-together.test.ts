@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, db } from '@/db/client';
+import { countSubscribers } from '@/db/queries/check';
 import { type BulkCheckerOptions, bulkChecker, type CheckAnswer, check, checkMany } from './check';
 import { applyConsentFor } from './consent';
 import { recordSends } from './sends';
@@ -193,7 +194,26 @@ describe('a bulk check that covers much of the workspace', () => {
     return { out, batch };
   }
 
-  it('reads the workspace once it has seen half of its subscribers, and answers alike', async () => {
+  it('switches to reading the workspace when it has seen a third of its subscribers', async () => {
+    const subscribers = await countSubscribers(await db(), workspaceId);
+    const checker = bulkChecker(
+      { workspaceId, category: 'promotions', channel: 'email' },
+      {
+        minRefs: 1,
+      },
+    );
+    const below = Math.ceil(subscribers / 3) - 1;
+    const batch = (n: number) => Array.from({ length: n }, (_, i) => refs[i % refs.length]);
+    const first = await checker.check(batch(below) as SubscriberRef[]);
+    expect(checker.readsWorkspace).toBe(false);
+    const second = await checker.check(batch(1) as SubscriberRef[]);
+    expect(checker.readsWorkspace).toBe(true);
+    expect([...first, ...second].map(shape)).toEqual(
+      (await promotions(batch(below).concat(batch(1)) as SubscriberRef[])).map(shape),
+    );
+  });
+
+  it('reads the workspace once it has seen a third of its subscribers, and answers alike', async () => {
     const { out, batch } = await run({ minRefs: 1 }, 3);
     expect(out.map((o) => o.whole)).toEqual([true, true, true]);
     const expected = (await promotions(batch)).map(shape);

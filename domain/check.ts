@@ -400,10 +400,12 @@ const REF_FIELDS: RefField[] = ['ids', 'externalIds', 'emails', 'phones'];
 /**
  * Answers a bulk check batch after batch, for one category and channel. Batches are looked up
  * by reference (an index probe on the subscriber and one on the subscription, each) until the
- * references seen reach half of the workspace's subscribers. By then the request is, in effect,
- * a send to the whole list, and reading the workspace once (one hash join in the database),
- * held here keyed by the kind of reference, costs less than looking up what is still to come;
- * if the request ends there, the read cost about what the lookups so far did. Workspaces too big
+ * references seen reach a third of the workspace's subscribers. By then the request is, in
+ * effect, a send to the whole list, and reading the workspace once (one hash join in the
+ * database), held here keyed by the kind of reference, costs less than looking up what is still
+ * to come. Measured here on PostgreSQL, a lookup costs about 9 µs a reference and the read about
+ * 3.3 µs a subscriber, so if the request ends at a third, the read cost about what the lookups
+ * so far did. Workspaces too big
  * to hold are always looked up. A read older than `maxReadAgeMs` (5 s) is taken again, so no
  * answer is staler than that (the category cache's bound too).
  */
@@ -440,7 +442,7 @@ export function bulkChecker(
     if (subscribers === undefined && seen >= minRefs) {
       subscribers = await countSubscribers(dbh, input.workspaceId);
     }
-    whole ||= subscribers !== undefined && subscribers <= maxSubscribers && seen >= subscribers / 2;
+    whole ||= subscribers !== undefined && subscribers <= maxSubscribers && seen * 3 >= subscribers;
     if (!whole) return checkMany({ ...input, subscribers: refs }, dbh);
     const now = new Date();
     const category = await findCheckCategory(input.workspaceId, input.category, dbh);
