@@ -2,7 +2,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, db, dbKind } from '@/db/client';
 import { createApiKey } from '@/domain/api-keys';
-import { makeSubscriber, makeWorkspace } from '@/domain/test-fixtures';
+import { check } from '@/domain/check';
+import { applyConsentFor } from '@/domain/consent';
+import { recordSends } from '@/domain/sends';
+import { upsertSubscriber } from '@/domain/subscribers';
+import { makeSubscriber, makeWorkspace, setSubscription } from '@/domain/test-fixtures';
 import { postCheckBulk } from './bulk-check';
 
 const BASE = 'http://dial.test/api/v1/check/bulk';
@@ -257,6 +261,74 @@ describe('answers and bad input', () => {
     expect(lines).toEqual([
       { ref: { email: 'never-seen@example.com' }, allowed: true, reason: 'transactional' },
       { ref: { externalId: 'ext-2' }, allowed: true, reason: 'transactional' },
+    ]);
+  });
+
+  it('says when a held-back send may go, as the single check does, beside plain answers', async () => {
+    const { workspaceId: ws } = await makeWorkspace('bulk-times');
+    const key = (await createApiKey({ workspaceId: ws, scope: 'check' })).key;
+    const subscribed = async (email: string, frequency: 'instant' | 'weekly' = 'instant') => {
+      const { subscriber } = await upsertSubscriber(ws, { email });
+      await setSubscription(ws, subscriber.id, { status: 'subscribed', frequency });
+      return subscriber;
+    };
+    const weekly = await subscribed('weekly@times.example', 'weekly');
+    await recordSends({
+      workspaceId: ws,
+      sends: [
+        {
+          subscriber: { id: weekly.id },
+          category: 'promotions',
+          channel: 'email',
+          sentAt: new Date(Date.now() - 24 * 3600_000),
+        },
+      ],
+    });
+    const paused = await subscribed('paused@times.example');
+    await applyConsentFor({
+      workspaceId: ws,
+      subscriberId: paused.id,
+      source: 'preference_center',
+      changes: [{ type: 'pause', until: new Date(Date.now() + 48 * 3600_000) }],
+    });
+    await subscribed('plain@times.example');
+    const emails = [
+      'plain@times.example',
+      'weekly@times.example',
+      'paused@times.example',
+      'nobody@times.example',
+      'plain@times.example',
+    ];
+    const lines = await ndjsonOf(
+      await post(
+        JSON.stringify({
+          category: 'promotions',
+          channel: 'email',
+          subscribers: emails.map((email) => ({ email })),
+        }),
+        { key },
+      ),
+    );
+    const singles = await Promise.all(
+      emails.map((email) =>
+        check({ workspaceId: ws, subscriber: { email }, category: 'promotions', channel: 'email' }),
+      ),
+    );
+    expect(lines).toEqual(
+      singles.map(({ allowed, reason, resumesAt, nextAllowedAt }, i) => ({
+        ref: { email: emails[i] },
+        allowed,
+        reason,
+        ...(resumesAt ? { resumesAt } : {}),
+        ...(nextAllowedAt ? { nextAllowedAt } : {}),
+      })),
+    );
+    expect(lines.map((l) => [l.reason, 'resumesAt' in l, 'nextAllowedAt' in l])).toEqual([
+      ['subscribed', false, false],
+      ['frequency', false, true],
+      ['paused', true, true],
+      ['unknown_subscriber', false, false],
+      ['subscribed', false, false],
     ]);
   });
 

@@ -67,10 +67,26 @@ export const postCheckBulk = apiRoute('check', async ({ caller, request, url }) 
   });
 });
 
+/**
+ * The end of a line that holds no times, one string per answer (there are a few dozen): a line
+ * is then joined from three pieces, not eight, which halves the cost of making and encoding a
+ * million of them.
+ */
+const plainEnds = { allowed: new Map<string, string>(), refused: new Map<string, string>() };
+
 /** `{ref, allowed, reason}`, with when a held-back send may go (pauses, frequency windows). */
 function answerLine(refJson: string, answer: CheckAnswer): string {
   const { resumesAt, nextAllowedAt } = answer;
   // The reason is one of a fixed set of words and the times are ISO strings: nothing to escape.
+  if (!resumesAt && !nextAllowedAt) {
+    const ends = answer.allowed ? plainEnds.allowed : plainEnds.refused;
+    let end = ends.get(answer.reason);
+    if (end === undefined) {
+      end = `,"allowed":${answer.allowed},"reason":"${answer.reason}"}`;
+      ends.set(answer.reason, end);
+    }
+    return `{"ref":${refJson}${end}`;
+  }
   let extra = '';
   if (resumesAt) extra += `,"resumesAt":"${resumesAt}"`;
   if (nextAllowedAt) extra += `,"nextAllowedAt":"${nextAllowedAt}"`;
