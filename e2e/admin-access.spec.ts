@@ -208,7 +208,12 @@ test('an owner creates and revokes an API key, adds a webhook and retries a deli
     .getByRole('navigation', { name: 'Workspace' })
     .getByRole('link', { name: 'Audit log' })
     .click();
+  // The team page has a table too: read the rows only once the audit log has replaced it.
+  await expect(page).toHaveURL(new RegExp(`/admin/${slug}$`));
   const admin = new AdminPages(page);
+  await expect(
+    admin.auditRows().filter({ hasText: 'Created the full-access API key' }),
+  ).toHaveCount(1);
   const logged = (await admin.auditRows().locator('td:nth-child(3)').allTextContents()).join('\n');
   for (const sentence of [
     'Created the full-access API key “E2E sender”',
