@@ -405,9 +405,8 @@ const REF_FIELDS: RefField[] = ['ids', 'externalIds', 'emails', 'phones'];
  * database), held here keyed by the kind of reference, costs less than looking up what is still
  * to come. Measured here on PostgreSQL, a lookup costs about 9 µs a reference and the read about
  * 3.3 µs a subscriber, so if the request ends at a third, the read cost about what the lookups
- * so far did. Workspaces too big
- * to hold are always looked up. A read older than `maxReadAgeMs` (5 s) is taken again, so no
- * answer is staler than that (the category cache's bound too).
+ * so far did. Workspaces too big to hold are always looked up. A read older than `maxReadAgeMs`
+ * (5 s) is taken again, so no answer is staler than that (the category cache's bound too).
  */
 export type BulkChecker = {
   check: (refs: SubscriberRef[]) => Promise<CheckAnswer[]>;
