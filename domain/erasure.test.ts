@@ -68,14 +68,21 @@ type Person = {
   comment: string;
 };
 
-/** A subscriber with everything Dial can hold about someone: consent, evidence, feedback, mail. */
+let made = 0;
+
+/**
+ * A subscriber with everything Dial can hold about someone: consent, evidence, feedback, mail.
+ * No two share a phone or an IP, and neither is part of another's (203.0.113.1 is in
+ * 203.0.113.15): the tests look for one person's values in the text of a whole workspace.
+ */
 async function richSubscriber(workspaceId: string, tag: string): Promise<Person> {
-  const n = String(Math.floor(Math.random() * 9000) + 1000);
+  made++;
+  const n = String(1000 + made);
   const person = {
     email: `${tag}-${randomUUID().slice(0, 6)}@example.com`,
     phone: `+1415555${n}`,
     externalId: `crm-${tag}-${randomUUID().slice(0, 6)}`,
-    ip: `203.0.113.${Math.floor(Math.random() * 200) + 1}`,
+    ip: `203.0.113.${100 + made}`,
     ua: `SecretBrowser/${tag}-${n}`,
     comment: `Please stop, ${tag} here, my dog is called Biscuit-${n}`,
   };
