@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { closeDb, db } from '@/db/client';
 import { findJob, insertJobs } from '@/db/queries/outbox';
 import {
@@ -118,12 +118,16 @@ describe('outbox worker', () => {
       }),
     );
     const [job] = await enqueue(k);
-    void runOutboxOnce({ workerId: 'dies', leaseMs: 200 });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await runOutboxOnce({ workerId: 'other', leaseMs: 200 })).toBe(0); // leased: not claimed
+    // The lease is long enough that a busy machine cannot let it run out before the second
+    // worker asks; the test then waits it out.
+    const leaseMs = 2_000;
+    void runOutboxOnce({ workerId: 'dies', leaseMs });
+    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    const claimed = Date.now(); // the lease was taken before the handler started
+    expect(await runOutboxOnce({ workerId: 'other', leaseMs })).toBe(0); // leased: not claimed
     hang = false;
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await runOutboxOnce({ workerId: 'other', leaseMs: 200 })).toBe(1);
+    await new Promise((r) => setTimeout(r, claimed + leaseMs + 100 - Date.now()));
+    expect(await runOutboxOnce({ workerId: 'other', leaseMs })).toBe(1);
     expect(runs).toEqual([job?.id, job?.id]);
     expect(await findJob(await db(), job!.id)).toMatchObject({
       status: 'done',

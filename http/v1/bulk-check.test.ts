@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeDb, db, dbKind } from '@/db/client';
 import { createApiKey } from '@/domain/api-keys';
 import { check } from '@/domain/check';
@@ -241,8 +241,8 @@ describe('streaming', () => {
     await reader.read();
     await reader.cancel();
     const seen = pulled;
+    await vi.waitFor(() => expect(cancelled).toBe(true));
     await new Promise((r) => setTimeout(r, 50));
-    expect(cancelled).toBe(true);
     expect(pulled).toBe(seen);
   });
 });
