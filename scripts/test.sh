@@ -42,6 +42,9 @@ TEST_ROLE=""     # set only when a throwaway superuser role had to be created (s
 PG_PEER_PORT=""  # port of a local cluster reachable as the postgres OS user (for that role)
 
 E2E_DATA_DIR_OWNED=0
+# Each vitest step also writes a JSON report here, so the summary can name the tests that
+# failed: CI shows only the end of a run's output.
+REPORT_DIR="$(mktemp -d "${TMPDIR:-/tmp}/dial-test-reports-XXXXXX")"
 
 # --- step bookkeeping and reporting ---------------------------------------------------------
 if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
@@ -116,11 +119,38 @@ print_summary() {
     [[ "$seen" == 1 ]] || printf '  %-34s %9s  %s\n' "$label" "-" "not run"
   done
   printf '  %-34s %9s\n' "total" "$(secs_since "$RUN_START_US")"
+  [[ "$status" == 0 ]] || print_failed_tests
   if [[ "$status" == 0 ]]; then
     printf '%sAll selected steps passed.%s\n' "$GREEN" "$RESET"
   else
     printf '%sFAILED (exit status %s)%s%s\n' "$RED" "$status" "${CURRENT_STEP:+ in step: $CURRENT_STEP}" "$RESET"
   fi
+}
+
+# Names the failed tests of the vitest JSON reports in REPORT_DIR, with each failure's first line.
+print_failed_tests() {
+  local report
+  for report in "$REPORT_DIR"/*.json; do
+    [[ -f "$report" ]] || continue
+    node -e '
+      const fs = require("node:fs");
+      const path = require("node:path");
+      const report = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      const project = path.basename(process.argv[1], ".json");
+      const firstLine = (text) => String(text ?? "").split("\n").find((l) => l.trim()) ?? "";
+      for (const file of report.testResults ?? []) {
+        const name = path.relative(process.cwd(), file.name);
+        const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+        if (file.status === "failed" && failed.length === 0) {
+          console.log(`  failed (${project}): ${name}: ${firstLine(file.message)}`);
+        }
+        for (const t of failed) {
+          console.log(`  failed (${project}): ${name} > ${t.fullName}`);
+          console.log(`      ${firstLine(t.failureMessages?.[0])}`);
+        }
+      }
+    ' "$report" || true
+  done
 }
 
 # --- helpers --------------------------------------------------------------------------------
@@ -238,6 +268,7 @@ cleanup() {
     fi
   fi
   print_summary "$status"
+  rm -rf "$REPORT_DIR"
   exit "$status"
 }
 trap cleanup EXIT
@@ -350,7 +381,12 @@ create_test_db() {
 }
 
 run_pg_tests() {
-  DATABASE_URL="$TEST_DB_URL" DIAL_SECRET="$(random_hex 32)" npx vitest run --project postgres
+  DATABASE_URL="$TEST_DB_URL" DIAL_SECRET="$(random_hex 32)" vitest_with_report postgres
+}
+
+vitest_with_report() { # vitest_with_report PROJECT: one vitest project, with a JSON report
+  npx vitest run --project "$1" --reporter=default --reporter=json \
+    --outputFile.json="$REPORT_DIR/$1.json"
 }
 
 prepare_e2e_data_dir() {
@@ -391,7 +427,7 @@ fi
 
 if wants lint; then run_step "lint+format (biome check)" npx biome check .; else step_skip "lint+format (biome check)"; fi
 if wants types; then run_step "types (tsc --noEmit)" npx tsc --noEmit; else step_skip "types (tsc --noEmit)"; fi
-if wants unit; then run_step "vitest (pglite)" npx vitest run --project pglite; else step_skip "vitest (pglite)"; fi
+if wants unit; then run_step "vitest (pglite)" vitest_with_report pglite; else step_skip "vitest (pglite)"; fi
 if wants pg; then run_step "vitest (postgres)" run_pg_tests; else step_skip "vitest (postgres)"; fi
 if wants e2e; then
   run_step "next build" npm run build
