@@ -29,15 +29,11 @@ type Route = {
 
 const ONE_CLICK = /^\/u\/[^/]+\/one-click$/;
 
-const routes: Route[] = [
+const routes: readonly Route[] = [
   { method: 'POST', match: (p) => p === '/api/v1/check', handler: postCheck, buffered: true },
   { method: 'POST', match: (p) => p === '/api/v1/check/bulk', handler: postCheckBulk },
   { method: 'POST', match: (p) => ONE_CLICK.test(p), handler: postOneClick, buffered: true },
 ];
-
-export function addFastRoute(route: Route): void {
-  routes.push(route);
-}
 
 function findRoute(req: IncomingMessage): Route | undefined {
   if (req.headers['x-dial-route'] === 'next') return undefined;
