@@ -130,44 +130,56 @@ export async function writeConsent(
     outbox: OutboxWrite[];
   },
 ): Promise<ConsentEvent[]> {
-  // Each table's rows go in as one JSON document (keys as in TypeScript), one statement per
-  // table whatever the batch: building multi-row inserts column by column costs more than
-  // PostgreSQL takes to run them.
-  if (input.evidence.length > 0) {
-    await tx.execute(sql`
+  const { evidence, events, subscriptions, subscribers, outbox } = input;
+  if (
+    evidence.length + events.length + subscriptions.length + subscribers.length + outbox.length ===
+    0
+  ) {
+    return [];
+  }
+  // One statement for the whole write, whatever the batch: each table's rows go in as one JSON
+  // document (keys as in TypeScript), and each table is one data-modifying WITH of the
+  // statement. Building multi-row inserts column by column costs more than PostgreSQL takes to
+  // run them, and each statement is a round trip with the transaction's locks held. The parts
+  // share one snapshot, so none reads what another writes; the foreign keys (an event's
+  // evidence) are checked at the end of the statement, when all of it is there.
+  const result = (await tx.execute(sql`
+    with new_evidence as (
       insert into evidence (id, workspace_id, subscriber_id, salt, data)
       select x.id, x."workspaceId", x."subscriberId", x.salt, x.data
-      from jsonb_to_recordset(${JSON.stringify(input.evidence)}::jsonb) as x(
-        id uuid, "workspaceId" uuid, "subscriberId" uuid, salt text, data jsonb)`);
-  }
-  const written = input.events.length > 0 ? await insertEvents(tx, input.events) : [];
-  if (input.subscriptions.length > 0) {
-    await tx.execute(sql`
+      from jsonb_to_recordset(${JSON.stringify(evidence)}::jsonb) as x(
+        id uuid, "workspaceId" uuid, "subscriberId" uuid, salt text, data jsonb)
+    ), new_subscriptions as (
       insert into subscriptions
         (workspace_id, subscriber_id, category_id, channel, status, frequency, own_opt_out, updated_at)
       select x."workspaceId", x."subscriberId", x."categoryId", x.channel, x.status, x.frequency,
              coalesce(x."ownOptOut", false), x."updatedAt"
-      from jsonb_to_recordset(${JSON.stringify(input.subscriptions)}::jsonb) as x(
+      from jsonb_to_recordset(${JSON.stringify(subscriptions)}::jsonb) as x(
         "workspaceId" uuid, "subscriberId" uuid, "categoryId" uuid, channel text, status text,
         frequency text, "ownOptOut" boolean, "updatedAt" timestamptz)
       on conflict (subscriber_id, category_id, channel) do update set
         status = excluded.status, frequency = excluded.frequency,
-        own_opt_out = excluded.own_opt_out, updated_at = excluded.updated_at`);
-  }
-  if (input.subscribers.length > 0) await updateSubscriberProjection(tx, input.subscribers);
-  if (input.outbox.length > 0) {
-    await tx.execute(sql`
+        own_opt_out = excluded.own_opt_out, updated_at = excluded.updated_at
+    ), projection as (
+      update subscribers s set
+        last_seq = x.last_seq,
+        head_hash = x.head_hash,
+        paused_until = x.paused_until,
+        pause_own = x.pause_own,
+        global_opt_outs = x.global_opt_outs,
+        keyword_blocks = x.keyword_blocks,
+        do_not_sell = x.do_not_sell,
+        erased_at = case when x.erased then coalesce(s.erased_at, now()) else null end
+      from jsonb_to_recordset(${JSON.stringify(subscribers.map(toRecord))}::jsonb) as x(
+        id uuid, last_seq integer, head_hash text, paused_until timestamptz, pause_own boolean,
+        global_opt_outs jsonb, keyword_blocks text[], do_not_sell boolean, erased boolean)
+      where s.id = x.id
+    ), jobs as (
       insert into outbox (workspace_id, kind, payload, run_at)
       select x."workspaceId", x.kind, x.payload, coalesce(x."runAt", now())
-      from jsonb_to_recordset(${JSON.stringify(input.outbox)}::jsonb) as x(
-        "workspaceId" uuid, kind text, payload jsonb, "runAt" timestamptz)`);
-  }
-  return written;
-}
-
-/** The events, in one statement; answered as rows, with the ids the database gave them. */
-async function insertEvents(tx: Tx, events: NewEvent[]): Promise<ConsentEvent[]> {
-  const result = (await tx.execute(sql`
+      from jsonb_to_recordset(${JSON.stringify(outbox)}::jsonb) as x(
+        "workspaceId" uuid, kind text, payload jsonb, "runAt" timestamptz)
+    )
     insert into consent_events (workspace_id, subscriber_id, seq, change_id, type, category_id,
       channel, before, after, source, evidence_id, evidence_digest, occurred_at, prev_hash, hash)
     select x."workspaceId", x."subscriberId", x.seq, x."changeId", x.type, x."categoryId", x.channel,
@@ -180,7 +192,15 @@ async function insertEvents(tx: Tx, events: NewEvent[]): Promise<ConsentEvent[]>
     returning id, subscriber_id, seq`)) as unknown as {
     rows: { id: string | number; subscriber_id: string; seq: number }[];
   };
-  const ids = new Map(result.rows.map((r) => [`${r.subscriber_id}:${r.seq}`, Number(r.id)]));
+  return writtenEvents(events, result.rows);
+}
+
+/** The events as rows, with the ids the database gave them. */
+function writtenEvents(
+  events: NewEvent[],
+  rows: { id: string | number; subscriber_id: string; seq: number }[],
+): ConsentEvent[] {
+  const ids = new Map(rows.map((r) => [`${r.subscriber_id}:${r.seq}`, Number(r.id)]));
   return events.map((e) => ({
     id: ids.get(`${e.subscriberId}:${e.seq}`) as number,
     workspaceId: e.workspaceId,
@@ -199,24 +219,6 @@ async function insertEvents(tx: Tx, events: NewEvent[]): Promise<ConsentEvent[]>
     prevHash: e.prevHash,
     hash: e.hash,
   }));
-}
-
-/** One statement for the whole batch: the rows arrive as one JSON document. */
-async function updateSubscriberProjection(tx: Tx, rows: SubscriberWrite[]): Promise<void> {
-  await tx.execute(sql`
-    update subscribers s set
-      last_seq = x.last_seq,
-      head_hash = x.head_hash,
-      paused_until = x.paused_until,
-      pause_own = x.pause_own,
-      global_opt_outs = x.global_opt_outs,
-      keyword_blocks = x.keyword_blocks,
-      do_not_sell = x.do_not_sell,
-      erased_at = case when x.erased then coalesce(s.erased_at, now()) else null end
-    from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as x(
-      id uuid, last_seq integer, head_hash text, paused_until timestamptz, pause_own boolean,
-      global_opt_outs jsonb, keyword_blocks text[], do_not_sell boolean, erased boolean)
-    where s.id = x.id`);
 }
 
 function toRecord(row: SubscriberWrite) {
