@@ -141,8 +141,8 @@ export async function writeConsent(
   // document (keys as in TypeScript), and each table is one data-modifying WITH of the
   // statement. Building multi-row inserts column by column costs more than PostgreSQL takes to
   // run them, and each statement is a round trip with the transaction's locks held. The parts
-  // share one snapshot, so none reads what another writes; the foreign keys (an event's
-  // evidence) are checked at the end of the statement, when all of it is there.
+  // share one snapshot, which is safe because none reads a row another writes and no foreign
+  // key runs between these tables (an event names its evidence by id only).
   const result = (await tx.execute(sql`
     with new_evidence as (
       insert into evidence (id, workspace_id, subscriber_id, salt, data)
